@@ -1,0 +1,1 @@
+"""titrepro: the certification system of the French titres professionnels."""

@@ -1,0 +1,147 @@
+"""Django settings for titrepro, read from the environment.
+
+Only development has defaults (STYLE.md, habit 8): in production a missing
+secret or host list raises ImproperlyConfigured at start-up.
+
+Environment variables:
+- TITREPRO_ENV: "development" (default), "test" or "production".
+- TITREPRO_SECRET_KEY: required in production.
+- TITREPRO_ALLOWED_HOSTS: comma-separated; required in production.
+- DATABASE_URL: defaults to the SQLite file TITREPRO_DATA_DIR/titrepro.sqlite3.
+- TITREPRO_DATA_DIR: where the SQLite file lives (default: the current directory).
+- TITREPRO_DB_STATEMENT_TIMEOUT_MS: PostgreSQL statement timeout (default 30000).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+ENV = os.environ.get("TITREPRO_ENV", "development")
+if ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(f"TITREPRO_ENV must be development, test or production, not {ENV!r}")
+DEVELOPMENT = ENV in {"development", "test"}
+
+
+def required(name: str, development_default: str) -> str:
+    """Return an environment variable; only development may fall back to a default."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if DEVELOPMENT:
+        return development_default
+    raise ImproperlyConfigured(f"{name} must be set when TITREPRO_ENV={ENV}")
+
+
+SECRET_KEY = required("TITREPRO_SECRET_KEY", "development-only-secret-key-never-used-in-production")
+DEBUG = os.environ.get("TITREPRO_DEBUG", "1" if ENV == "development" else "0") == "1"
+ALLOWED_HOSTS = [h.strip() for h in required("TITREPRO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+
+DATA_DIR = Path(os.environ.get("TITREPRO_DATA_DIR", Path.cwd()))
+DATABASES = {
+    "default": dj_database_url.parse(
+        required("DATABASE_URL", f"sqlite:///{DATA_DIR / 'titrepro.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    timeout_ms = int(os.environ.get("TITREPRO_DB_STATEMENT_TIMEOUT_MS", "30000"))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout_ms}"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "dsfr",
+    "titrepro.catalogue",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "titrepro.urls"
+WSGI_APPLICATION = "titrepro.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+
+# Content Security Policy with nonces (Django's own CSP support); every asset is served by us.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+if not DEVELOPMENT:
+    SECURE_SSL_REDIRECT = os.environ.get("TITREPRO_SSL_REDIRECT", "1") == "1"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TITREPRO_LOG_LEVEL", "INFO")},
+}
