@@ -135,7 +135,7 @@ class TitleVersion(Sourced):
     summary = models.TextField(_("summary of the job"), blank=True)
 
     class Meta:
-        ordering = ["title", "valid_from", "label"]
+        ordering = ["title", models.F("valid_from").asc(nulls_first=True), "label"]
         verbose_name = _("title version")
         verbose_name_plural = _("title versions")
         constraints = [

@@ -1,0 +1,88 @@
+# titrepro: the two-command quick start (`make run`, `make test`) and the CI stages.
+#
+# Works on a fresh machine with only python3 (any version) and pip: the shared
+# `bootstrap` step installs uv if it is missing, picks Python 3.12 and creates
+# .venv from uv.lock. Every project command then goes through `uv run --frozen`,
+# so the lock file is never rewritten by accident.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+CHROMIUM ?= /usr/bin/chromium
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k title -x"`.
+PYTEST_ARGS ?=
+
+# uv itself: the `uv` on PATH if it really runs (a pyenv shim may exist without
+# uv behind it), otherwise the module that `pip install --user uv` provides.
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
+
+# Python 3.12 for the virtualenv: a UV_PYTHON set by the caller wins; otherwise
+# pyenv's 3.12 if pyenv is there; otherwise uv looks for python3.12 itself.
+# (No .python-version file: pyenv would read it and hijack the `uv` shim.)
+ifndef UV_PYTHON
+PYENV_312 := $(shell pyenv prefix 3.12.1 2>/dev/null || pyenv prefix 3.12 2>/dev/null)
+ifneq ($(PYENV_312),)
+export UV_PYTHON := $(firstword $(PYENV_312))/bin/python3.12
+endif
+endif
+
+RUN := $(UV) run --frozen
+
+.PHONY: help bootstrap browser run test lint check
+
+help:
+	@echo "make run    install everything, load the built-in catalogue, serve http://127.0.0.1:8000/"
+	@echo "make test   install everything and run the whole test suite (DATABASE_URL, default SQLite)"
+	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make check  makemigrations --check and check --deploy with production settings"
+
+bootstrap:
+	@if ! $(UV) --version >/dev/null 2>&1; then \
+		echo "==> uv not found: installing it with pip (--user)"; \
+		$(PYTHON) -m pip install --user --quiet uv || { \
+			echo "Could not install uv. Install it (https://docs.astral.sh/uv/) and run make again." >&2; exit 1; }; \
+	fi
+	@echo "==> $$($(UV) --version), Python $${UV_PYTHON:-python3.12 found by uv}"
+	$(UV) sync --frozen
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "==> $(CHROMIUM) missing: installing Debian's chromium"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM)." >&2; \
+			echo "Install it, e.g. 'sudo apt-get install chromium' on Debian or Ubuntu, then run make test again." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+run: bootstrap
+	$(RUN) titrepro migrate
+	$(RUN) titrepro catalogue load --builtin
+# Later issues add `$(RUN) titrepro demo` here (demonstration centres, candidates, sessions).
+	$(RUN) titrepro runserver 127.0.0.1:8000
+
+# The database is the one DATABASE_URL names (SQLite when unset); pytest-django
+# creates and drops the test database itself.
+test: bootstrap browser
+	@echo "==> pytest on $${DATABASE_URL:-SQLite (DATABASE_URL unset)}"
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: bootstrap
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+# Production settings with dummy values: only real configuration problems fail.
+check: bootstrap
+	$(RUN) titrepro makemigrations --check --dry-run
+	TITREPRO_ENV=production \
+	TITREPRO_SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	TITREPRO_ALLOWED_HOSTS=titrepro.example.org \
+	DATABASE_URL=$${DATABASE_URL:-postgres://titrepro@localhost:5432/titrepro} \
+	$(RUN) titrepro check --deploy --fail-level WARNING

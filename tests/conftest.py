@@ -1,0 +1,90 @@
+"""Fixtures shared by the whole test suite.
+
+The database is the one DATABASE_URL names (SQLite when unset, PostgreSQL in
+CI): titrepro.settings parses it with dj-database-url and pytest-django creates
+and drops the test database (test_<name>) on that server.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+LOCAL_HOSTS = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+
+class NetworkAccessBlocked(RuntimeError):
+    """A test tried to reach a host other than this machine."""
+
+
+def is_local(host: object) -> bool:
+    """Whether a host name or address is this machine (127.0.0.0/8, ::1, localhost)."""
+    if isinstance(host, bytes):
+        host = host.decode()
+    if not isinstance(host, str):
+        return False
+    host = host.strip("[]").split("%", 1)[0]
+    if host.lower() in LOCAL_HOSTS or host == "":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback or address.is_unspecified
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every connection and name lookup that leaves the machine.
+
+    Local sockets (AF_UNIX, loopback: live_server, PostgreSQL on 127.0.0.1)
+    are allowed. libpq connects from C and is not affected either way.
+    """
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_local(address[0]):
+            raise NetworkAccessBlocked(f"Tests may not reach the network (connection to {address!r})")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(self, address)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(self, address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not is_local(host):
+            raise NetworkAccessBlocked(f"Tests may not reach the network (name lookup of {host!r})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+def builtin_catalogue(db: None) -> Any:
+    """The titles shipped with titrepro (TSSR...), loaded into the test database.
+
+    Works with `db` and with `transactional_db` / `live_server` (pytest-django
+    then makes the whole test transactional, so a live server sees the rows).
+    """
+    from titrepro.catalogue.services import load_builtin
+
+    return load_builtin()
+
+
+@pytest.fixture
+def no_network_check() -> Callable[[object], bool]:
+    """The predicate the network guard uses, for tests of the guard itself."""
+    return is_local
