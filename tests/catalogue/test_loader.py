@@ -256,3 +256,10 @@ class TestCommand:
     def test_load_needs_files(self) -> None:
         with pytest.raises(CommandError):
             self.run("load")
+
+
+def test_the_documented_example_is_valid_and_is_the_test_file() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "catalogue-format.md").read_text(encoding="utf-8")
+    example = text.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example == FICTIONAL.read_text(encoding="utf-8")
+    assert parse_text(example, "docs").code == "TP-99901"
