@@ -251,12 +251,12 @@ class _Writer:
         groups += [("ccp", ccps[n], None, mods) for n, mods in doc.modalities.ccp.items()]
         groups += [("ccs", None, ccs_rows[c], mods) for c, mods in doc.modalities.ccs.items()]
         kept = []
-        for session_kind, ccp, ccs, mods in groups:
+        for session_kind, target_ccp, target_ccs, mods in groups:
             for i, mdoc in enumerate(mods):
                 prov = self.provenance(mdoc, here)
                 modality = self.upsert(
                     EvaluationModality,
-                    {"version": version, "session_kind": session_kind, "ccp": ccp, "ccs": ccs, "position": i},
+                    {"version": version, "session_kind": session_kind, "ccp": target_ccp, "ccs": target_ccs, "position": i},
                     {"kind": mdoc.kind, "duration": mdoc.duration, "description": mdoc.description, **prov},
                 )
                 kept.append(modality.pk)
