@@ -1,6 +1,14 @@
-"""The REST API under /api/v1/: one Django Ninja router per app."""
+"""The REST API under /api/v1/: one Django Ninja router per app.
 
-from ninja import NinjaAPI
+The OpenAPI document is at /api/v1/openapi.json and the interactive docs at
+/api/v1/docs. The docs page is Swagger UI served from django-ninja's own static
+files (``ninja`` in INSTALLED_APPS; without it ninja falls back to a CDN, which
+our Content-Security-Policy blocks): scripts from 'self', settings passed as
+JSON data, no inline script. The contract is snapshotted in
+tests/snapshots/openapi.json.
+"""
+
+from ninja import NinjaAPI, Swagger
 
 from titrepro.catalogue.api import router as catalogue_router
 
@@ -9,5 +17,7 @@ api = NinjaAPI(
     version="1",
     description="API des titres professionnels du ministère du Travail (titrepro).",
     urls_namespace="api",
+    # No online validator badge: it would send our schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/titles", catalogue_router)

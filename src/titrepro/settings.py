@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dsfr",
+    "ninja",  # serves Swagger UI from our static files (no CDN) for /api/v1/docs
     "titrepro.catalogue",
 ]
 

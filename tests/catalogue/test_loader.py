@@ -153,24 +153,24 @@ def resolved(data: object, parent: tuple[object, object] = ([], "unconfirmed")) 
 
 
 BAD_FILES = [
-    pytest.param("label: Agent fictif de maintenance\n", "", ["line 3, field label: ", "required"], id="missing-field"),
-    pytest.param("arrete_date: 2020-04-15", "arrete_date: 2020-02-30", ["field versions[1].arrete_date:", "date"], id="wrong-date"),
-    pytest.param("valid_until: 2025-05-31", "valid_until: 31/05/2025", ["field versions[1].valid_until:"], id="date-format"),
-    pytest.param("      - number: 2\n        label: Dépanner", "      - number: 1\n        label: Dépanner", ["field versions[0].ccps[1].number:", "CCP number 1"], id="duplicate-ccp"),
-    pytest.param("{ccp: 2, from_ccps: [3]}", "{ccp: 2, from_ccps: [7]}", ["field versions[1].correspondences[1].from_ccps[0]:", "7"], id="unknown-ccp-in-correspondence"),
-    pytest.param("{ccp: 2, from_ccps: [3]}", "{ccp: 5, from_ccps: [3]}", ["field versions[1].correspondences[1].ccp:", "5"], id="unknown-target-ccp"),
+    pytest.param("label: Agent fictif de maintenance\n", "", ["ligne 3, champ label :", "obligatoire"], id="missing-field"),
+    pytest.param("arrete_date: 2020-04-15", "arrete_date: 2020-02-30", ["champ versions[1].arrete_date :", "date"], id="wrong-date"),
+    pytest.param("valid_until: 2025-05-31", "valid_until: 31/05/2025", ["champ versions[1].valid_until :"], id="date-format"),
+    pytest.param("      - number: 2\n        label: Dépanner", "      - number: 1\n        label: Dépanner", ["champ versions[0].ccps[1].number :", "numéro de CCP 1"], id="duplicate-ccp"),
+    pytest.param("{ccp: 2, from_ccps: [3]}", "{ccp: 2, from_ccps: [7]}", ["champ versions[1].correspondences[1].from_ccps[0] :", "7"], id="unknown-ccp-in-correspondence"),
+    pytest.param("{ccp: 2, from_ccps: [3]}", "{ccp: 5, from_ccps: [3]}", ["champ versions[1].correspondences[1].ccp :", "5"], id="unknown-target-ccp"),
     pytest.param("{ccp: 1, from_ccps: [1, 2]}", "{ccp: 1, from_ccps: [1, 2], from_version: '1999'}", ["from_version", "1999"], id="unknown-version-in-correspondence"),
-    pytest.param('predecessor: "2015"', 'predecessor: "2014"', ["field versions[1].predecessor:", "2014"], id="unknown-predecessor"),
-    pytest.param("source: [F2]", "source: [F9]", ["field versions[1].source[0]:", "F9"], id="unknown-source"),
-    pytest.param('duration: "03:00"', 'duration: "3 heures"', ["modalities.title[0].duration:", "HH:MM"], id="bad-duration"),
-    pytest.param("status: closed", "status: archived", ["field versions[1].status:"], id="unknown-status"),
-    pytest.param("level: 4", "level: 9", ["field level:"], id="level-out-of-range"),
-    pytest.param("rncp: RNCP90002", "rncp: RNCP90001", ["field versions[1].rncp:", "RNCP90001"], id="duplicate-rncp"),
-    pytest.param("    status: revised\n", "    status: revised\n    colour: blue\n", ["field versions[0].colour:"], id="unknown-field"),
-    pytest.param("short_label: AFM\n", "short_label: AFM\nshort_label: BIS\n", ["line 7, field short_label:"], id="duplicate-key"),
-    pytest.param("kind: practical_assessment\n          duration", "kind: practical_assessment\n  duration", ["line"], id="yaml-syntax"),
-    pytest.param("scope: partial, ccps: [2]", "scope: partial", ["equivalences[0].ccps:"], id="partial-equivalence-without-ccp"),
-    pytest.param("valid_until: 2020-05-31", "valid_until: 2014-05-31", ["versions[0].valid_until:"], id="validity-backwards"),
+    pytest.param('predecessor: "2015"', 'predecessor: "2014"', ["champ versions[1].predecessor :", "2014"], id="unknown-predecessor"),
+    pytest.param("source: [F2]", "source: [F9]", ["champ versions[1].source[0] :", "F9"], id="unknown-source"),
+    pytest.param('duration: "03:00"', 'duration: "3 heures"', ["modalities.title[0].duration :", "HH:MM"], id="bad-duration"),
+    pytest.param("status: closed", "status: archived", ["champ versions[1].status :"], id="unknown-status"),
+    pytest.param("level: 4", "level: 9", ["champ level :"], id="level-out-of-range"),
+    pytest.param("rncp: RNCP90002", "rncp: RNCP90001", ["champ versions[1].rncp :", "RNCP90001"], id="duplicate-rncp"),
+    pytest.param("    status: revised\n", "    status: revised\n    colour: blue\n", ["champ versions[0].colour :"], id="unknown-field"),
+    pytest.param("short_label: AFM\n", "short_label: AFM\nshort_label: BIS\n", ["ligne 7, champ short_label :"], id="duplicate-key"),
+    pytest.param("kind: practical_assessment\n          duration", "kind: practical_assessment\n  duration", ["ligne"], id="yaml-syntax"),
+    pytest.param("scope: partial, ccps: [2]", "scope: partial", ["equivalences[0].ccps :"], id="partial-equivalence-without-ccp"),
+    pytest.param("valid_until: 2020-05-31", "valid_until: 2014-05-31", ["versions[0].valid_until :"], id="validity-backwards"),
 ]
 
 
@@ -211,7 +211,7 @@ class TestBadFiles:
         assert problems_of(empty)
 
     def test_unreadable_file(self, tmp_path: Path) -> None:
-        assert "cannot read" in problems_of(tmp_path / "missing.yaml")[0] or problems_of(tmp_path / "missing.yaml")
+        assert "impossible de lire le fichier" in problems_of(tmp_path / "missing.yaml")[0]
 
 
 @pytest.mark.django_db

@@ -12,6 +12,8 @@ Verbose names (in French) come from the models.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -31,12 +33,24 @@ from titrepro.catalogue.models import (
     TransversalCompetence,
 )
 
-# JSON lists (sources, criteria, codes) stay short: a small text area, not a big one.
-COMPACT_JSON = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+if TYPE_CHECKING:
+    TabularInline = admin.TabularInline[Any, Any]
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    TabularInline = admin.TabularInline
+    ModelAdmin = admin.ModelAdmin
+
+# JSON lists (sources, criteria, codes) are short: small text areas, smaller still in inlines.
+JSON_FIELD: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.JSONField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+}
+COMPACT_JSON: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+}
 PROVENANCE_FIELDSET = ("confidence", "sources", "notes")
 
 
-class CompactInline(admin.TabularInline):
+class CompactInline(TabularInline):
     formfield_overrides = COMPACT_JSON
     extra = 0
     show_change_link = True
@@ -51,7 +65,6 @@ class SourceInline(CompactInline):
 class TitleVersionInline(CompactInline):
     model = TitleVersion
     fields = ("label", "millesime", "rncp_code", "valid_from", "valid_until", "status", "confidence")
-    ordering = ("valid_from", "label")
 
 
 class CCPInline(CompactInline):
@@ -90,8 +103,8 @@ class ModalityPartInline(CompactInline):
     show_change_link = False
 
 
-class CatalogueAdmin(admin.ModelAdmin):
-    formfield_overrides = COMPACT_JSON
+class CatalogueAdmin(ModelAdmin):
+    formfield_overrides = JSON_FIELD
     list_per_page = 50
 
 
@@ -134,9 +147,6 @@ class TitleVersionAdmin(CatalogueAdmin):
         (_("Provenance"), {"fields": PROVENANCE_FIELDSET}),
     )
     inlines = (CCPInline, TransversalCompetenceInline, CCSInline)
-
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).select_related("title", "predecessor__title")
 
 
 @admin.register(CCP)
@@ -181,7 +191,17 @@ class EvaluationModalityAdmin(CatalogueAdmin):
     list_select_related = ("version__title", "ccp", "ccs")
     search_fields = ("description", "version__rncp_code", "version__title__code")
     autocomplete_fields = ("version", "ccp", "ccs")
-    fields = ("version", "session_kind", "ccp", "ccs", "position", "kind", "duration", "description", *PROVENANCE_FIELDSET)
+    fields = (
+        "version",
+        "session_kind",
+        "ccp",
+        "ccs",
+        "position",
+        "kind",
+        "duration",
+        "description",
+        *PROVENANCE_FIELDSET,
+    )
     inlines = (ModalityPartInline,)
 
 

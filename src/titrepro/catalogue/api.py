@@ -1,28 +1,18 @@
 """The catalogue API, mounted at /api/v1/titles: read-only and public.
 
-Thin over the reads shared with the pages (``queries``): the endpoints choose
-what to prefetch so that each one runs a fixed number of SQL queries, and the
-schemas (``api_schemas``) shape the answer.
+Thin over the reads shared with the pages (``queries``, which prefetch so that
+each endpoint runs a fixed number of SQL queries); the schemas
+(``api_schemas``) shape the answers.
 """
 
-from __future__ import annotations
-
-from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from titrepro.catalogue import queries
 from titrepro.catalogue.api_schemas import ErrorOut, TitleOut, TitleSummaryOut, VersionOut
-from titrepro.catalogue.models import (
-    CCP,
-    CCS,
-    Correspondence,
-    EvaluationModality,
-    Title,
-    TitleVersion,
-)
+from titrepro.catalogue.models import Title, TitleVersion
 
 router = Router(tags=["catalogue"])
 
@@ -36,18 +26,18 @@ class CataloguePagination(LimitOffsetPagination):
 
 
 class TitleFilter(Schema):
-    q: str = Field("", max_length=200, description="Searched in the code, label and RNCP codes of the titles.")
+    q: str = Field("", max_length=200, description="Searched in the code, label, short label and RNCP codes.")
 
 
 def _title_not_found(code: str) -> Status[ErrorOut]:
     return Status(404, ErrorOut(detail=f"No title with code {code}.", code="title_not_found"))
 
 
-@router.get("", response=list[TitleSummaryOut], summary="List titles", operation_id="list_titles")
+@router.get("", response=list[TitleSummaryOut], summary="List and search titles", operation_id="list_titles")
 @paginate(CataloguePagination)
 def list_titles(request: HttpRequest, filters: Query[TitleFilter]) -> object:
-    """Titles ordered by code, with the version in force today."""
-    return queries.search_titles(filters.q).prefetch_related("versions")
+    """Titles ordered by code, each with its current version."""
+    return queries.search_titles(filters.q)
 
 
 @router.get(
@@ -56,25 +46,26 @@ def list_titles(request: HttpRequest, filters: Query[TitleFilter]) -> object:
     summary="Get a title and its versions",
     operation_id="get_title",
 )
-def get_title(request: HttpRequest, code: str) -> object:
-    title = queries.get_title(code)
-    if title is None:
+def get_title(request: HttpRequest, code: str) -> Title | Status[ErrorOut]:
+    """A title's identity, its sources and its versions ordered by validity."""
+    try:
+        return queries.get_title(code)
+    except Http404:
         return _title_not_found(code)
-    return title
 
 
 @router.get(
     "/{code}/versions/{label}",
     response={200: VersionOut, 404: ErrorOut},
-    summary="Get one version of a title with its CCPs, competences and evaluation",
+    summary="Get a version of a title in full",
     operation_id="get_title_version",
 )
-def get_title_version(request: HttpRequest, code: str, label: str) -> object:
-    version = queries.get_version(code, label)
-    if version is None:
+def get_title_version(request: HttpRequest, code: str, label: str) -> TitleVersion | Status[ErrorOut]:
+    """One version: CCPs and their competences, CCS, transversal competences,
+    evaluation modalities per session, correspondences and equivalences."""
+    try:
+        return queries.get_version(code, label)
+    except Http404:
         if not Title.objects.filter(code=code).exists():
             return _title_not_found(code)
-        return Status(
-            404, ErrorOut(detail=f"Title {code} has no version {label}.", code="version_not_found")
-        )
-    return version
+        return Status(404, ErrorOut(detail=f"Title {code} has no version {label}.", code="version_not_found"))

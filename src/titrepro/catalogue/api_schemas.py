@@ -12,20 +12,27 @@ the ``source_list`` of the title (also given with each version).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from titrepro.catalogue.models import Equivalence, EvaluationModality, Title, TitleVersion
+from titrepro.catalogue import queries
+from titrepro.catalogue.models import (
+    CCS,
+    Correspondence,
+    Equivalence,
+    EvaluationModality,
+    ModalityPart,
+    Source,
+    Title,
+    TitleVersion,
+)
 from titrepro.catalogue.schema import ConfidenceName, ModalityKindName
 
 VersionStatusName = Literal["in_force", "revised", "extended", "closed"]
 SessionKindName = Literal["title", "ccp", "ccs"]
 EquivalenceScopeName = Literal["total", "partial"]
-
-_SESSION_ORDER = {"title": 0, "ccp": 1, "ccs": 2}
 
 
 def duration_minutes(value: timedelta | None) -> int | None:
@@ -56,10 +63,9 @@ class ErrorOut(Schema):
     code: str = Field(..., examples=["title_not_found"])
 
 
-class Provenance(Schema):
-    confidence: ConfidenceName
-    sources: list[str] = Field(..., description="Keys of the title's source_list.")
-    notes: str
+# Every catalogue item ends with its provenance: confidence, sources, notes
+# (declared last in each schema, so that the item's own fields come first).
+SourceKeys = Annotated[list[str], Field(description="Keys of the title's source_list.")]
 
 
 class SourceOut(Schema):
@@ -87,19 +93,18 @@ class TitleSummaryOut(Schema):
     short_label: str
     level: int
     current_version: VersionRef | None = Field(
-        ..., description="The version in force today (by validity dates), if any."
+        ..., description="The version in force today (by validity dates), else the latest one."
     )
 
     @staticmethod
     def resolve_current_version(obj: Title) -> TitleVersion | None:
-        # Set by the endpoint from prefetched versions (no query per title).
-        return getattr(obj, "current", None)
+        return queries.current_version(obj)
 
 
 # --- one title ----------------------------------------------------------------
 
 
-class VersionSummaryOut(Provenance):
+class VersionSummaryOut(Schema):
     label: str
     millesime: str
     rncp_code: str
@@ -109,13 +114,22 @@ class VersionSummaryOut(Provenance):
     valid_until: date | None
     status: VersionStatusName
     predecessor: str | None = Field(..., description="Label of the version this one revises.")
+    successor: str | None = Field(..., description="Label of the version that revises this one.")
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
     @staticmethod
     def resolve_predecessor(obj: TitleVersion) -> str | None:
         return obj.predecessor.label if obj.predecessor is not None else None
 
+    @staticmethod
+    def resolve_successor(obj: TitleVersion) -> str | None:
+        following = queries.successor(obj)
+        return following.label if following is not None else None
 
-class TitleOut(Provenance):
+
+class TitleOut(Schema):
     code: str
     label: str
     short_label: str
@@ -125,6 +139,9 @@ class TitleOut(Provenance):
     description: str
     source_list: list[SourceOut]
     versions: list[VersionSummaryOut] = Field(..., description="Ordered by validity (oldest first).")
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
 # --- one version --------------------------------------------------------------
@@ -137,51 +154,76 @@ class TitleRef(Schema):
     level: int
 
 
-class CompetenceOut(Provenance):
+class CompetenceOut(Schema):
     code: str
     label: str
     criteria: list[str]
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
-class CcpOut(Provenance):
+class CcpOut(Schema):
     number: int
     label: str
     rncp_block_code: str
     competences: list[CompetenceOut]
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
-class CcsOut(Provenance):
+class CcsOut(Schema):
     code: str
     label: str
     rncp_block_code: str
     competences: list[CompetenceOut]
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
-class TransversalCompetenceOut(Provenance):
+class TransversalCompetenceOut(Schema):
     label: str
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
-class TimedOut(Schema):
-    duration_minutes: int | None
-    duration_iso: str | None = Field(..., examples=["PT2H30M"], description="ISO 8601 duration.")
+MinutesField = Annotated[int | None, Field(description="Duration in minutes; null when unknown.")]
+IsoDurationField = Annotated[str | None, Field(examples=["PT2H30M"], description="ISO 8601 duration.")]
+
+
+class Timed(Schema):
+    """Resolves ``duration_minutes`` and ``duration_iso`` from a ``duration`` (timedelta)."""
 
     @staticmethod
-    def resolve_duration_minutes(obj: EvaluationModality) -> int | None:
+    def resolve_duration_minutes(obj: EvaluationModality | ModalityPart) -> int | None:
         return duration_minutes(obj.duration)
 
     @staticmethod
-    def resolve_duration_iso(obj: EvaluationModality) -> str | None:
+    def resolve_duration_iso(obj: EvaluationModality | ModalityPart) -> str | None:
         return duration_iso(obj.duration)
 
 
-class ModalityPartOut(TimedOut, Provenance):
+class ModalityPartOut(Timed):
     label: str
+    duration_minutes: MinutesField
+    duration_iso: IsoDurationField
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
-class ModalityOut(TimedOut, Provenance):
+class ModalityOut(Timed):
     kind: ModalityKindName
+    duration_minutes: MinutesField
+    duration_iso: IsoDurationField
     description: str
     parts: list[ModalityPartOut]
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
 
 class SessionModalitiesOut(Schema):
@@ -190,69 +232,70 @@ class SessionModalitiesOut(Schema):
     session_kind: SessionKindName
     ccp_number: int | None
     ccs_code: str | None
+    total_duration_minutes: int | None = Field(..., description="Sum of the known durations.")
+    total_duration_iso: str | None = Field(..., examples=["PT5H35M"])
+    all_durations_known: bool = Field(..., description="False when some modality has no known duration.")
     modalities: list[ModalityOut]
 
+    @staticmethod
+    def resolve_session_kind(obj: queries.Session) -> str:
+        return obj.kind
 
-class CorrespondenceOut(Provenance):
-    """A line of the revision table: these CCPs of an older version give this CCP."""
+    @staticmethod
+    def resolve_ccp_number(obj: queries.Session) -> int | None:
+        return obj.ccp.number if obj.ccp is not None else None
+
+    @staticmethod
+    def resolve_ccs_code(obj: queries.Session) -> str | None:
+        return obj.ccs.code if obj.ccs is not None else None
+
+    @staticmethod
+    def resolve_total_duration_minutes(obj: queries.Session) -> int | None:
+        return duration_minutes(obj.total_duration)
+
+    @staticmethod
+    def resolve_total_duration_iso(obj: queries.Session) -> str | None:
+        return duration_iso(obj.total_duration)
+
+
+class CorrespondenceOut(Schema):
+    """A line of a revision table: these CCPs of an older version give this CCP."""
 
     ccp_number: int = Field(..., description="The CCP of this version.")
     from_version: str = Field(..., description="Label of the older version.")
     from_ccps: list[int] = Field(..., description="Numbers of the CCPs of the older version.")
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
+
+    @staticmethod
+    def resolve_ccp_number(obj: Correspondence) -> int:
+        return obj.to_ccp.number
+
+    @staticmethod
+    def resolve_from_version(obj: Correspondence) -> str:
+        return obj.from_version.label
+
+    @staticmethod
+    def resolve_from_ccps(obj: Correspondence) -> list[int]:
+        return sorted(ccp.number for ccp in obj.from_ccps.all())
 
 
-class EquivalenceOut(Provenance):
+class EquivalenceOut(Schema):
     rncp_code: str
     certification_label: str
     scope: EquivalenceScopeName
     ccps: list[int] = Field(..., description="Numbers of the CCPs granted.")
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
     @staticmethod
     def resolve_ccps(obj: Equivalence) -> list[int]:
         return sorted(ccp.number for ccp in obj.ccps.all())
 
 
-def group_modalities(modalities: Iterable[EvaluationModality]) -> list[dict[str, object]]:
-    """Modalities grouped per session: the title session, then CCPs by number, then CCS by code."""
-    groups: dict[tuple[str, int | None, str | None], list[EvaluationModality]] = {}
-    for modality in modalities:
-        key = (
-            modality.session_kind,
-            modality.ccp.number if modality.ccp is not None else None,
-            modality.ccs.code if modality.ccs is not None else None,
-        )
-        groups.setdefault(key, []).append(modality)
-    ordered = sorted(groups.items(), key=lambda item: (_SESSION_ORDER[item[0][0]], item[0][1] or 0, item[0][2] or ""))
-    return [
-        {
-            "session_kind": kind,
-            "ccp_number": number,
-            "ccs_code": code,
-            "modalities": sorted(rows, key=lambda m: m.position),
-        }
-        for (kind, number, code), rows in ordered
-    ]
-
-
-def version_correspondences(version: TitleVersion) -> list[dict[str, object]]:
-    """The lines of the table that lead to this version's CCPs (from prefetched rows)."""
-    lines: list[dict[str, object]] = []
-    for ccp in version.ccps.all():
-        for line in ccp.correspondences_in.all():
-            lines.append(
-                {
-                    "ccp_number": ccp.number,
-                    "from_version": line.from_version.label,
-                    "from_ccps": sorted(old.number for old in line.from_ccps.all()),
-                    "confidence": line.confidence,
-                    "sources": line.sources,
-                    "notes": line.notes,
-                }
-            )
-    return lines
-
-
-class VersionOut(Provenance):
+class VersionOut(Schema):
     title: TitleRef
     label: str
     millesime: str
@@ -263,6 +306,7 @@ class VersionOut(Provenance):
     valid_until: date | None
     status: VersionStatusName
     predecessor: str | None = Field(..., description="Label of the version this one revises.")
+    successor: str | None = Field(..., description="Label of the version that revises this one.")
     summary: str
     ccps: list[CcpOut]
     ccs: list[CcsOut]
@@ -271,23 +315,31 @@ class VersionOut(Provenance):
     correspondences: list[CorrespondenceOut]
     equivalences: list[EquivalenceOut]
     source_list: list[SourceOut] = Field(..., description="The title's sources, to resolve the keys in sources.")
+    confidence: ConfidenceName
+    sources: SourceKeys
+    notes: str
 
     @staticmethod
     def resolve_predecessor(obj: TitleVersion) -> str | None:
         return obj.predecessor.label if obj.predecessor is not None else None
 
     @staticmethod
-    def resolve_ccs(obj: TitleVersion) -> list[object]:
+    def resolve_ccs(obj: TitleVersion) -> list[CCS]:
         return list(obj.ccs_list.all())
 
     @staticmethod
-    def resolve_modalities_by_session(obj: TitleVersion) -> list[dict[str, object]]:
-        return group_modalities(obj.modalities.all())
+    def resolve_successor(obj: TitleVersion) -> str | None:
+        following = queries.successor(obj)
+        return following.label if following is not None else None
 
     @staticmethod
-    def resolve_correspondences(obj: TitleVersion) -> list[dict[str, object]]:
-        return version_correspondences(obj)
+    def resolve_modalities_by_session(obj: TitleVersion) -> list[queries.Session]:
+        return queries.modality_sessions(obj)
 
     @staticmethod
-    def resolve_source_list(obj: TitleVersion) -> list[object]:
+    def resolve_correspondences(obj: TitleVersion) -> list[Correspondence]:
+        return [line for table in queries.correspondences_in(obj) for line in table.lines]
+
+    @staticmethod
+    def resolve_source_list(obj: TitleVersion) -> list[Source]:
         return list(obj.title.source_list.all())

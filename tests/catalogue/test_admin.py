@@ -1,0 +1,104 @@
+"""The catalogue in the Django admin: every page renders for a superuser, and only for staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from titrepro.catalogue.models import Correspondence, Equivalence, Title
+from titrepro.catalogue.services import LoadReport
+
+# Rows edited only inside their parent's page (inlines), never on their own.
+INLINE_ONLY = {"source", "transversalcompetence", "modalitypart"}
+
+
+def registered_models() -> list[type[models.Model]]:
+    return [model for model in admin.site._registry if model._meta.app_label == "catalogue"]
+
+
+def admin_urls() -> list[tuple[str, str]]:
+    """(name, url) of the changelist, add and change page of every registered catalogue model."""
+    urls = []
+    for model in registered_models():
+        name = model._meta.model_name
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {name} in the test data"
+        urls += [
+            (f"{name} changelist", reverse(f"admin:catalogue_{name}_changelist")),
+            (f"{name} add", reverse(f"admin:catalogue_{name}_add")),
+            (f"{name} change", reverse(f"admin:catalogue_{name}_change", args=[obj.pk])),
+        ]
+    return urls
+
+
+@pytest.fixture
+def catalogue(builtin_catalogue: LoadReport) -> None:
+    """The built-in titles, plus a correspondence and an equivalence (TSSR has neither)."""
+    tssr = Title.objects.get(code="TP-01351")
+    v2018 = tssr.versions.get(label="2018")
+    v2023 = tssr.versions.get(label="2023")
+    line = Correspondence.objects.create(from_version=v2018, to_ccp=v2023.ccps.get(number=1))
+    line.from_ccps.set(v2018.ccps.filter(number__in=[1, 2]))
+    equivalence = Equivalence.objects.create(
+        version=v2023, rncp_code="RNCP99999", certification_label="Certification fictive", scope="partial"
+    )
+    equivalence.ccps.set([v2023.ccps.get(number=2)])
+
+
+def test_every_catalogue_model_is_in_the_admin() -> None:
+    registered = {model._meta.model_name for model in registered_models()}
+    every = {model._meta.model_name for model in apps.get_app_config("catalogue").get_models()}
+    assert registered == every - INLINE_ONLY
+
+
+def test_every_page_renders_for_a_superuser(admin_client: Client, catalogue: None) -> None:
+    for name, url in admin_urls():
+        response = admin_client.get(url)
+        assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
+
+
+@pytest.mark.parametrize("q", ["TP-01351", "RNCP37682", "Exploiter des serveurs Linux", "infrastructure", "RNCP99999"])
+def test_changelist_search(admin_client: Client, catalogue: None, q: str) -> None:
+    for model in registered_models():
+        url = reverse(f"admin:catalogue_{model._meta.model_name}_changelist")
+        assert admin_client.get(url, {"q": q}).status_code == 200, url
+
+
+def test_changelists_and_inlines_show_the_catalogue(admin_client: Client, catalogue: None) -> None:
+    titles = admin_client.get(reverse("admin:catalogue_title_changelist"), {"q": "RNCP37682"})
+    assert "TP-01351" in titles.content.decode()
+    title = Title.objects.get(code="TP-01351")
+    page = admin_client.get(reverse("admin:catalogue_title_change", args=[title.pk])).content.decode()
+    for text in ("RNCP31115", "RNCP37682", "RNCP42463", "S12"):
+        assert text in page
+    version = title.versions.get(label="2023")
+    page = admin_client.get(reverse("admin:catalogue_titleversion_change", args=[version.pk])).content.decode()
+    assert "Maintenir l’infrastructure et contribuer à son évolution et à sa sécurisation" in page
+    assert "Apprendre en continu" in page
+
+
+@pytest.mark.parametrize("who", ["anonymous", "not staff"])
+def test_other_users_are_sent_to_the_login_page(
+    client: Client, catalogue: None, django_user_model: Any, who: str
+) -> None:
+    if who == "not staff":
+        user = django_user_model.objects.create_user(username="candidat", password="mot-de-passe-solide-42")
+        client.force_login(user)
+    login = reverse("admin:login")
+    for name, url in admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302, f"{name}: {url} answered {response.status_code}"
+        assert response["Location"].startswith(f"{login}?next="), name
+
+
+def test_staff_without_permission_is_refused(client: Client, catalogue: None, django_user_model: Any) -> None:
+    user = django_user_model.objects.create_user(username="agent", password="mot-de-passe-solide-42", is_staff=True)
+    client.force_login(user)
+    for name, url in admin_urls():
+        assert client.get(url).status_code == 403, name
