@@ -54,6 +54,7 @@ browser:
 			echo "==> $(CHROMIUM) missing: installing Debian's chromium"; \
 			export DEBIAN_FRONTEND=noninteractive; \
 			apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+			test -x "$(CHROMIUM)" || { echo "chromium installed but $(CHROMIUM) is still missing" >&2; exit 1; }; \
 		else \
 			echo "The browser tests need Chromium at $(CHROMIUM)." >&2; \
 			echo "Install it, e.g. 'sudo apt-get install chromium' on Debian or Ubuntu, then run make test again." >&2; \
@@ -73,16 +74,23 @@ test: bootstrap browser
 	@echo "==> pytest on $${DATABASE_URL:-SQLite (DATABASE_URL unset)}"
 	$(RUN) pytest $(PYTEST_ARGS)
 
+# Each tool runs even if an earlier one failed, so one run reports everything.
 lint: bootstrap
-	$(RUN) ruff check .
-	$(RUN) ruff format --check .
-	$(RUN) mypy
+	@status=0; \
+	echo "==> ruff check"; $(RUN) ruff check . || status=1; \
+	echo "==> ruff format --check"; $(RUN) ruff format --check . || status=1; \
+	echo "==> mypy"; $(RUN) mypy || status=1; \
+	exit $$status
 
 # Production settings with dummy values: only real configuration problems fail.
 check: bootstrap
-	$(RUN) titrepro makemigrations --check --dry-run
+	@status=0; \
+	echo "==> makemigrations --check"; \
+	$(RUN) titrepro makemigrations --check --dry-run || status=1; \
+	echo "==> check --deploy (production settings, dummy secret and host)"; \
 	TITREPRO_ENV=production \
 	TITREPRO_SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	TITREPRO_ALLOWED_HOSTS=titrepro.example.org \
 	DATABASE_URL=$${DATABASE_URL:-postgres://titrepro@localhost:5432/titrepro} \
-	$(RUN) titrepro check --deploy --fail-level WARNING
+	$(RUN) titrepro check --deploy --fail-level WARNING || status=1; \
+	exit $$status

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from titrepro.catalogue.services import LoadReport, load_builtin
 
 LOCAL_HOSTS = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
@@ -73,18 +74,20 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def builtin_catalogue(db: None) -> Any:
+def builtin_catalogue(db: None) -> LoadReport:
     """The titles shipped with titrepro (TSSR...), loaded into the test database.
 
     Works with `db` and with `transactional_db` / `live_server` (pytest-django
     then makes the whole test transactional, so a live server sees the rows).
     """
-    from titrepro.catalogue.services import load_builtin
-
     return load_builtin()
 
 
-@pytest.fixture
-def no_network_check() -> Callable[[object], bool]:
-    """The predicate the network guard uses, for tests of the guard itself."""
-    return is_local
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database the run uses, so a PostgreSQL run is visibly one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    where = f"{database['HOST']}:{database['PORT']}" if database.get("HOST") else "test database in memory"
+    return f"database: {engine} ({where}), TITREPRO_ENV={settings.ENV}"

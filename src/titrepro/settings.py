@@ -40,7 +40,9 @@ def required(name: str, development_default: str) -> str:
 
 SECRET_KEY = required("TITREPRO_SECRET_KEY", "development-only-secret-key-never-used-in-production")
 DEBUG = os.environ.get("TITREPRO_DEBUG", "1" if ENV == "development" else "0") == "1"
-ALLOWED_HOSTS = [h.strip() for h in required("TITREPRO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in required("TITREPRO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
 
 DATA_DIR = Path(os.environ.get("TITREPRO_DATA_DIR", Path.cwd()))
 DATABASES = {

@@ -10,4 +10,4 @@ import os
 
 os.environ["TITREPRO_ENV"] = "test"
 
-from titrepro.settings import *  # noqa: E402, F403
+from titrepro.settings import *  # noqa: F403

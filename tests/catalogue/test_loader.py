@@ -11,7 +11,15 @@ from django.core.management.base import CommandError
 
 from titrepro.catalogue import services
 from titrepro.catalogue.loader import CatalogueFileError, parse_text
-from titrepro.catalogue.models import CCP, Competence, Correspondence, Equivalence, EvaluationModality, Title, TitleVersion
+from titrepro.catalogue.models import (
+    CCP,
+    Competence,
+    Correspondence,
+    Equivalence,
+    EvaluationModality,
+    Title,
+    TitleVersion,
+)
 
 DATA = Path(__file__).parent / "data"
 FICTIONAL = DATA / "fictional.yaml"
@@ -25,7 +33,9 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
         "ccps": list(CCP.objects.values_list("pk", "number", "label").order_by("pk")),
         "competences": list(Competence.objects.values_list("pk", "code", "label").order_by("pk")),
         "modalities": list(EvaluationModality.objects.values_list("pk", "kind", "duration").order_by("pk")),
-        "correspondences": list(Correspondence.objects.values_list("pk", "to_ccp", "from_ccps").order_by("pk", "from_ccps")),
+        "correspondences": list(
+            Correspondence.objects.values_list("pk", "to_ccp", "from_ccps").order_by("pk", "from_ccps")
+        ),
     }
 
 
@@ -49,23 +59,32 @@ class TestLoadGoodFile:
         report = services.load_files([FICTIONAL])
         assert report.titles == ["TP-99901"]
         title = Title.objects.get(code="TP-99901")
-        assert title.level == 4 and title.short_label == "AFM" and title.confidence == "confirmed"
+        assert title.level == 4
+        assert title.short_label == "AFM"
+        assert title.confidence == "confirmed"
         assert list(title.versions.values_list("label", flat=True)) == ["2015", "2020", "2025"]
         v2020 = title.versions.get(label="2020")
-        assert v2020.predecessor is not None and v2020.predecessor.label == "2015"
+        assert v2020.predecessor is not None
+        assert v2020.predecessor.label == "2015"
         assert v2020.sources == ["F2"]  # its own citation, not the title's
         assert v2020.ccps.get(number=1).sources == ["F2"]  # inherited from the version
-        assert [c.code for c in Competence.objects.filter(ccp__version=v2020).order_by("ccp__number", "position")] == ["CP1", "CP2", "CP3"]
+        assert [c.code for c in Competence.objects.filter(ccp__version=v2020).order_by("ccp__number", "position")] == [
+            "CP1",
+            "CP2",
+            "CP3",
+        ]
         assert Competence.objects.get(ccp__version=v2020, code="CP2").criteria == ["Le diagnostic est méthodique"]
         msp = v2020.modalities.get(session_kind="title", kind="practical_assessment")
-        assert msp.duration is not None and msp.duration.total_seconds() == 3 * 3600
+        assert msp.duration is not None
+        assert msp.duration.total_seconds() == 3 * 3600
         assert [p.confidence for p in msp.parts.all()] == ["confirmed", "reported"]
         assert v2020.modalities.get(session_kind="ccp").ccp == v2020.ccps.get(number=1)
         line = Correspondence.objects.get(to_ccp__version=v2020, to_ccp__number=1)
         assert line.from_version.label == "2015"
         assert sorted(line.from_ccps.values_list("number", flat=True)) == [1, 2]
         partial = Equivalence.objects.get(version=v2020, rncp_code="RNCP11111")
-        assert partial.scope == "partial" and list(partial.ccps.values_list("number", flat=True)) == [2]
+        assert partial.scope == "partial"
+        assert list(partial.ccps.values_list("number", flat=True)) == [2]
         assert Equivalence.objects.get(version=v2020, rncp_code="RNCP22222").confidence == "reported"
         assert title.versions.get(label="2015").ccs_list.get(code="HYDRO").competences.count() == 1
 
@@ -79,9 +98,13 @@ class TestLoadGoodFile:
     def test_corrected_file_updates_in_place(self, tmp_path: Path) -> None:
         services.load_files([FICTIONAL])
         ccp = CCP.objects.get(version__rncp_code="RNCP90002", number=1)
-        corrected = broken(tmp_path, "label: Entretenir et dépanner les équipements", "label: Entretenir et réparer les équipements")
+        corrected = broken(
+            tmp_path, "label: Entretenir et dépanner les équipements", "label: Entretenir et réparer les équipements"
+        )
         report = services.load_files([corrected])
-        assert report.updated == 1 and report.created == 0 and report.deleted == 0
+        assert report.updated == 1
+        assert report.created == 0
+        assert report.deleted == 0
         ccp.refresh_from_db()  # same row, same id
         assert ccp.label == "Entretenir et réparer les équipements"
 
@@ -94,10 +117,13 @@ class TestLoadGoodFile:
 
     def test_unquoted_numbers_and_durations_are_read_as_written(self, tmp_path: Path) -> None:
         path = broken(tmp_path, '  - label: "2025"', "  - label: 2025")
-        path.write_text(path.read_text(encoding="utf-8").replace('duration: "00:20"', "duration: 00:20"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace('duration: "00:20"', "duration: 00:20"), encoding="utf-8"
+        )
         services.load_files([path])
         final = EvaluationModality.objects.get(kind="final_interview")
-        assert final.duration is not None and final.duration.total_seconds() == 20 * 60
+        assert final.duration is not None
+        assert final.duration.total_seconds() == 20 * 60
         assert TitleVersion.objects.filter(label="2025").exists()
 
 
@@ -153,24 +179,79 @@ def resolved(data: object, parent: tuple[object, object] = ([], "unconfirmed")) 
 
 
 BAD_FILES = [
-    pytest.param("label: Agent fictif de maintenance\n", "", ["ligne 3, champ label :", "obligatoire"], id="missing-field"),
-    pytest.param("arrete_date: 2020-04-15", "arrete_date: 2020-02-30", ["champ versions[1].arrete_date :", "date"], id="wrong-date"),
-    pytest.param("valid_until: 2025-05-31", "valid_until: 31/05/2025", ["champ versions[1].valid_until :"], id="date-format"),
-    pytest.param("      - number: 2\n        label: Dépanner", "      - number: 1\n        label: Dépanner", ["champ versions[0].ccps[1].number :", "numéro de CCP 1"], id="duplicate-ccp"),
-    pytest.param("{ccp: 2, from_ccps: [3]}", "{ccp: 2, from_ccps: [7]}", ["champ versions[1].correspondences[1].from_ccps[0] :", "7"], id="unknown-ccp-in-correspondence"),
-    pytest.param("{ccp: 2, from_ccps: [3]}", "{ccp: 5, from_ccps: [3]}", ["champ versions[1].correspondences[1].ccp :", "5"], id="unknown-target-ccp"),
-    pytest.param("{ccp: 1, from_ccps: [1, 2]}", "{ccp: 1, from_ccps: [1, 2], from_version: '1999'}", ["from_version", "1999"], id="unknown-version-in-correspondence"),
-    pytest.param('predecessor: "2015"', 'predecessor: "2014"', ["champ versions[1].predecessor :", "2014"], id="unknown-predecessor"),
+    pytest.param(
+        "label: Agent fictif de maintenance\n", "", ["ligne 3, champ label :", "obligatoire"], id="missing-field"
+    ),
+    pytest.param(
+        "arrete_date: 2020-04-15",
+        "arrete_date: 2020-02-30",
+        ["champ versions[1].arrete_date :", "date"],
+        id="wrong-date",
+    ),
+    pytest.param(
+        "valid_until: 2025-05-31", "valid_until: 31/05/2025", ["champ versions[1].valid_until :"], id="date-format"
+    ),
+    pytest.param(
+        "      - number: 2\n        label: Dépanner",
+        "      - number: 1\n        label: Dépanner",
+        ["champ versions[0].ccps[1].number :", "numéro de CCP 1"],
+        id="duplicate-ccp",
+    ),
+    pytest.param(
+        "{ccp: 2, from_ccps: [3]}",
+        "{ccp: 2, from_ccps: [7]}",
+        ["champ versions[1].correspondences[1].from_ccps[0] :", "7"],
+        id="unknown-ccp-in-correspondence",
+    ),
+    pytest.param(
+        "{ccp: 2, from_ccps: [3]}",
+        "{ccp: 5, from_ccps: [3]}",
+        ["champ versions[1].correspondences[1].ccp :", "5"],
+        id="unknown-target-ccp",
+    ),
+    pytest.param(
+        "{ccp: 1, from_ccps: [1, 2]}",
+        "{ccp: 1, from_ccps: [1, 2], from_version: '1999'}",
+        ["from_version", "1999"],
+        id="unknown-version-in-correspondence",
+    ),
+    pytest.param(
+        'predecessor: "2015"',
+        'predecessor: "2014"',
+        ["champ versions[1].predecessor :", "2014"],
+        id="unknown-predecessor",
+    ),
     pytest.param("source: [F2]", "source: [F9]", ["champ versions[1].source[0] :", "F9"], id="unknown-source"),
-    pytest.param('duration: "03:00"', 'duration: "3 heures"', ["modalities.title[0].duration :", "HH:MM"], id="bad-duration"),
+    pytest.param(
+        'duration: "03:00"', 'duration: "3 heures"', ["modalities.title[0].duration :", "HH:MM"], id="bad-duration"
+    ),
     pytest.param("status: closed", "status: archived", ["champ versions[1].status :"], id="unknown-status"),
     pytest.param("level: 4", "level: 9", ["champ level :"], id="level-out-of-range"),
     pytest.param("rncp: RNCP90002", "rncp: RNCP90001", ["champ versions[1].rncp :", "RNCP90001"], id="duplicate-rncp"),
-    pytest.param("    status: revised\n", "    status: revised\n    colour: blue\n", ["champ versions[0].colour :"], id="unknown-field"),
-    pytest.param("short_label: AFM\n", "short_label: AFM\nshort_label: BIS\n", ["ligne 7, champ short_label :"], id="duplicate-key"),
-    pytest.param("kind: practical_assessment\n          duration", "kind: practical_assessment\n  duration", ["ligne"], id="yaml-syntax"),
-    pytest.param("scope: partial, ccps: [2]", "scope: partial", ["equivalences[0].ccps :"], id="partial-equivalence-without-ccp"),
-    pytest.param("valid_until: 2020-05-31", "valid_until: 2014-05-31", ["versions[0].valid_until :"], id="validity-backwards"),
+    pytest.param(
+        "    status: revised\n",
+        "    status: revised\n    colour: blue\n",
+        ["champ versions[0].colour :"],
+        id="unknown-field",
+    ),
+    pytest.param(
+        "short_label: AFM\n",
+        "short_label: AFM\nshort_label: BIS\n",
+        ["ligne 7, champ short_label :"],
+        id="duplicate-key",
+    ),
+    pytest.param(
+        "kind: practical_assessment\n          duration",
+        "kind: practical_assessment\n  duration",
+        ["ligne"],
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        "scope: partial, ccps: [2]", "scope: partial", ["equivalences[0].ccps :"], id="partial-equivalence-without-ccp"
+    ),
+    pytest.param(
+        "valid_until: 2020-05-31", "valid_until: 2014-05-31", ["versions[0].valid_until :"], id="validity-backwards"
+    ),
 ]
 
 
@@ -199,7 +280,10 @@ class TestBadFiles:
 
     def test_every_problem_is_reported_at_once(self, tmp_path: Path) -> None:
         path = broken(tmp_path, "source: [F2]", "source: [F8]")
-        path.write_text(path.read_text(encoding="utf-8").replace("{ccp: 2, from_ccps: [3]}", "{ccp: 2, from_ccps: [9]}"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("{ccp: 2, from_ccps: [3]}", "{ccp: 2, from_ccps: [9]}"),
+            encoding="utf-8",
+        )
         assert len(problems_of(path)) == 2
 
     def test_not_a_title(self, tmp_path: Path) -> None:
@@ -239,7 +323,8 @@ class TestCommand:
         with pytest.raises(CommandError) as caught:
             call_command("catalogue", "load", str(path), stderr=err)
         assert caught.value.returncode == 1
-        assert "versions[1].arrete_date" in err.getvalue() and str(path) in err.getvalue()
+        assert "versions[1].arrete_date" in err.getvalue()
+        assert str(path) in err.getvalue()
         assert not Title.objects.exists()
 
     def test_export_to_a_file(self, tmp_path: Path) -> None:

@@ -33,9 +33,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else _("%(file)s, line %(line)d") % {"file": self.file, "line": self.line}
+        where = (
+            self.file if self.line is None else _("%(file)s, line %(line)d") % {"file": self.file, "line": self.line}
+        )
         if self.field:
-            return _("%(where)s, field %(field)s: %(message)s") % {"where": where, "field": self.field, "message": self.message}
+            return _("%(where)s, field %(field)s: %(message)s") % {
+                "where": where,
+                "field": self.field,
+                "message": self.message,
+            }
         return f"{where}: {self.message}"
 
 
@@ -83,7 +89,9 @@ class _Reader:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.read(item, (*location, index)) for index, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
+        if not isinstance(node, yaml.ScalarNode):  # an alias resolved to something else
+            self._problem(node, location, _("unexpected YAML value"))
+            return None
         if node.style is None and node.tag == "tag:yaml.org,2002:null":
             return None
         # Plain numbers stay text when the schema expects text ("2023"), and become
@@ -126,7 +134,8 @@ def _french(error: dict[str, Any]) -> str:
         "greater_than_equal": _("must be at least %(limit)s") % {"limit": ctx.get("ge")},
         "less_than_equal": _("must be at most %(limit)s") % {"limit": ctx.get("le")},
         "literal_error": _("expected one of: %(values)s") % {"values": ctx.get("expected", "")},
-        "string_pattern_mismatch": _("does not have the expected form (%(pattern)s)") % {"pattern": ctx.get("pattern", "")},
+        "string_pattern_mismatch": _("does not have the expected form (%(pattern)s)")
+        % {"pattern": ctx.get("pattern", "")},
         "value_error": _("expected a duration written HH:MM, between quotes")
         if "duration_format" in str(ctx.get("error", ""))
         else error["msg"],
@@ -148,7 +157,9 @@ def parse_text(text: str, filename: str) -> TitleDoc:
             [Problem(filename, line, "", _("this is not valid YAML (%(problem)s)") % {"problem": exc.problem})]
         ) from None
     except yaml.YAMLError as exc:
-        raise CatalogueFileError([Problem(filename, None, "", _("this is not valid YAML (%(problem)s)") % {"problem": exc})]) from None
+        raise CatalogueFileError(
+            [Problem(filename, None, "", _("this is not valid YAML (%(problem)s)") % {"problem": exc})]
+        ) from None
     if len(nodes) != 1 or nodes[0] is None:
         raise CatalogueFileError([Problem(filename, None, "", _("a catalogue file holds exactly one title"))])
     data = reader.read(nodes[0])
@@ -175,7 +186,9 @@ def parse_file(path: Path) -> TitleDoc:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueFileError([Problem(str(path), None, "", _("cannot read the file (%(reason)s)") % {"reason": exc})]) from None
+        raise CatalogueFileError(
+            [Problem(str(path), None, "", _("cannot read the file (%(reason)s)") % {"reason": exc})]
+        ) from None
     return parse_text(text, str(path))
 
 
@@ -197,7 +210,12 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
     def check_sources(location: Location, cited: list[str] | None) -> None:
         for index, key in enumerate(cited or []):
             if key not in source_keys:
-                problems.append(((*location, "source", index), _("unknown source %(key)s (not in the title's sources)") % {"key": key}))
+                problems.append(
+                    (
+                        (*location, "source", index),
+                        _("unknown source %(key)s (not in the title's sources)") % {"key": key},
+                    )
+                )
 
     check_sources((), doc.source)
     versions = {v.label: v for v in doc.versions}
@@ -213,12 +231,21 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
             problems.append(((*here, "valid_until"), _("the end of validity comes before its start")))
         if version.predecessor is not None:
             if version.predecessor not in versions or version.predecessor == version.label:
-                problems.append(((*here, "predecessor"), _("unknown version %(label)s") % {"label": version.predecessor}))
+                problems.append(
+                    ((*here, "predecessor"), _("unknown version %(label)s") % {"label": version.predecessor})
+                )
             elif version.predecessor in predecessors:
-                problems.append(((*here, "predecessor"), _("version %(label)s already has a successor") % {"label": version.predecessor}))
+                problems.append(
+                    (
+                        (*here, "predecessor"),
+                        _("version %(label)s already has a successor") % {"label": version.predecessor},
+                    )
+                )
             predecessors[version.predecessor] = vi
         numbers = {c.number for c in version.ccps}
-        for location, number in _duplicates(((*here, "ccps", i, "number"), c.number) for i, c in enumerate(version.ccps)):
+        for location, number in _duplicates(
+            ((*here, "ccps", i, "number"), c.number) for i, c in enumerate(version.ccps)
+        ):
             problems.append((location, _("CCP number %(number)s is used twice in this version") % {"number": number}))
         ccs_codes = {c.code for c in version.ccs}
         for location, code in _duplicates(((*here, "ccs", i, "code"), c.code) for i, c in enumerate(version.ccs)):
@@ -236,12 +263,15 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
                 check_sources((*here, "ccps", ci, "competences", i), comp.source)
         for ci, ccs in enumerate(version.ccs):
             check_sources((*here, "ccs", ci), ccs.source)
-            for location, code in _duplicates(((*here, "ccs", ci, "competences", i, "code"), c.code) for i, c in enumerate(ccs.competences)):
+            for location, code in _duplicates(
+                ((*here, "ccs", ci, "competences", i, "code"), c.code) for i, c in enumerate(ccs.competences)
+            ):
                 problems.append((location, _("competence code %(code)s is used twice in this CCS") % {"code": code}))
             for i, comp in enumerate(ccs.competences):
                 check_sources((*here, "ccs", ci, "competences", i), comp.source)
         for location, label in _duplicates(
-            ((*here, "transversal_competences", i, "label"), t.label) for i, t in enumerate(version.transversal_competences)
+            ((*here, "transversal_competences", i, "label"), t.label)
+            for i, t in enumerate(version.transversal_competences)
         ):
             problems.append((location, _("transversal competence %(label)s is listed twice") % {"label": label}))
         for i, transversal in enumerate(version.transversal_competences):
@@ -249,7 +279,9 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
         modality_groups: list[tuple[Location, list[Any]]] = [((*here, "modalities", "title"), version.modalities.title)]
         for number, modalities in version.modalities.ccp.items():
             if number not in numbers:
-                problems.append(((*here, "modalities", "ccp", number), _("unknown CCP number %(number)s") % {"number": number}))
+                problems.append(
+                    ((*here, "modalities", "ccp", number), _("unknown CCP number %(number)s") % {"number": number})
+                )
             modality_groups.append(((*here, "modalities", "ccp", number), modalities))
         for code, modalities in version.modalities.ccs.items():
             if code not in ccs_codes:
@@ -260,13 +292,17 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
                 check_sources((*group_location, mi), modality.source)
                 for pi, part in enumerate(modality.parts):
                     check_sources((*group_location, mi, "parts", pi), part.source)
-        for location, number in _duplicates(((*here, "correspondences", i, "ccp"), c.ccp) for i, c in enumerate(version.correspondences)):
+        for location, number in _duplicates(
+            ((*here, "correspondences", i, "ccp"), c.ccp) for i, c in enumerate(version.correspondences)
+        ):
             problems.append((location, _("CCP %(number)s has two correspondence lines") % {"number": number}))
         for i, line in enumerate(version.correspondences):
             at: Location = (*here, "correspondences", i)
             check_sources(at, line.source)
             if line.ccp not in numbers:
-                problems.append(((*at, "ccp"), _("unknown CCP number %(number)s in this version") % {"number": line.ccp}))
+                problems.append(
+                    ((*at, "ccp"), _("unknown CCP number %(number)s in this version") % {"number": line.ccp})
+                )
             origin_label = line.from_version or version.predecessor
             origin = versions.get(origin_label) if origin_label else None
             if origin is None or origin_label == version.label:
@@ -278,11 +314,16 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
             for ni, number in enumerate(line.from_ccps):
                 if number not in origin_numbers:
                     problems.append(
-                        ((*at, "from_ccps", ni), _("version %(label)s has no CCP %(number)s") % {"label": origin_label, "number": number})
+                        (
+                            (*at, "from_ccps", ni),
+                            _("version %(label)s has no CCP %(number)s") % {"label": origin_label, "number": number},
+                        )
                     )
             if len(set(line.from_ccps)) != len(line.from_ccps):
                 problems.append(((*at, "from_ccps"), _("a CCP is listed twice")))
-        for location, rncp in _duplicates(((*here, "equivalences", i, "rncp"), e.rncp) for i, e in enumerate(version.equivalences)):
+        for location, rncp in _duplicates(
+            ((*here, "equivalences", i, "rncp"), e.rncp) for i, e in enumerate(version.equivalences)
+        ):
             problems.append((location, _("certification %(code)s has two equivalences") % {"code": rncp}))
         for i, equivalence in enumerate(version.equivalences):
             at = (*here, "equivalences", i)
@@ -293,14 +334,18 @@ def cross_check(doc: TitleDoc) -> list[tuple[Location, str]]:
                 problems.append(((*at, "ccps"), _("a partial equivalence must list the CCPs it gives")))
             for ni, number in enumerate(equivalence.ccps):
                 if number not in numbers:
-                    problems.append(((*at, "ccps", ni), _("unknown CCP number %(number)s in this version") % {"number": number}))
+                    problems.append(
+                        ((*at, "ccps", ni), _("unknown CCP number %(number)s in this version") % {"number": number})
+                    )
     # A chain of predecessors must not loop.
     for version in doc.versions:
         seen = {version.label}
         current = version.predecessor
         while current is not None and current in versions:
             if current in seen:
-                problems.append((("versions",), _("the predecessors of version %(label)s form a loop") % {"label": version.label}))
+                problems.append(
+                    (("versions",), _("the predecessors of version %(label)s form a loop") % {"label": version.label})
+                )
                 break
             seen.add(current)
             current = versions[current].predecessor

@@ -52,9 +52,7 @@ class Title(Sourced):
     )
     label = models.CharField(_("label"), max_length=255)
     short_label = models.CharField(_("short label"), max_length=32, blank=True)
-    level = models.PositiveSmallIntegerField(
-        _("level"), validators=[MinValueValidator(1), MaxValueValidator(8)]
-    )
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1), MaxValueValidator(8)])
     nsf_codes = models.JSONField(_("NSF codes"), default=list, blank=True)
     rome_codes = models.JSONField(_("ROME codes"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -145,7 +143,9 @@ class TitleVersion(Sourced):
                 violation_error_message=_("This title already has a version with this label."),
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
                 name="version_validity_ordered",
                 violation_error_message=_("The end of validity cannot come before its start."),
             ),

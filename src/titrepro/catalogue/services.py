@@ -78,9 +78,7 @@ def check_files(paths: Sequence[Path]) -> list[TitleDoc]:
             problems.extend(exc.problems)
             continue
         if document.code in seen:
-            problems.append(
-                loader.Problem(str(path), None, "code", f"{document.code}: {seen[document.code]}")
-            )
+            problems.append(loader.Problem(str(path), None, "code", f"{document.code}: {seen[document.code]}"))
         seen[document.code] = path
         documents.append(document)
     if problems:
@@ -171,10 +169,12 @@ class _Writer:
         by_label = {vdoc.label: self.version_row(title, vdoc, root) for vdoc in doc.versions}
         # The one-to-one predecessor link may move between versions: clear the links
         # that change before setting them, so the unique constraint never sees two.
-        wanted = {
-            by_label[v.label].pk: (by_label[v.predecessor] if v.predecessor else None) for v in doc.versions
-        }
-        moving = [version for version in by_label.values() if version.predecessor_id != getattr(wanted[version.pk], "pk", None)]
+        wanted = {by_label[v.label].pk: (by_label[v.predecessor] if v.predecessor else None) for v in doc.versions}
+        moving = [
+            version
+            for version in by_label.values()
+            if version.predecessor_id != getattr(wanted[version.pk], "pk", None)
+        ]
         TitleVersion.objects.filter(pk__in=[v.pk for v in moving]).update(predecessor=None)
         for version in moving:
             version.predecessor = wanted[version.pk]
@@ -241,13 +241,17 @@ class _Writer:
             ccs_rows[sdoc.code] = ccs
         kept = [
             self.upsert(
-                TransversalCompetence, {"version": version, "label": t.label}, {"position": i, **self.provenance(t, here)}
+                TransversalCompetence,
+                {"version": version, "label": t.label},
+                {"position": i, **self.provenance(t, here)},
             ).pk
             for i, t in enumerate(doc.transversal_competences)
         ]
         self.prune(version.transversal_competences.all(), kept)
 
-        groups: list[tuple[str, CCP | None, CCS | None, list[ModalityDoc]]] = [("title", None, None, doc.modalities.title)]
+        groups: list[tuple[str, CCP | None, CCS | None, list[ModalityDoc]]] = [
+            ("title", None, None, doc.modalities.title)
+        ]
         groups += [("ccp", ccps[n], None, mods) for n, mods in doc.modalities.ccp.items()]
         groups += [("ccs", None, ccs_rows[c], mods) for c, mods in doc.modalities.ccs.items()]
         kept = []
@@ -256,7 +260,13 @@ class _Writer:
                 prov = self.provenance(mdoc, here)
                 modality = self.upsert(
                     EvaluationModality,
-                    {"version": version, "session_kind": session_kind, "ccp": target_ccp, "ccs": target_ccs, "position": i},
+                    {
+                        "version": version,
+                        "session_kind": session_kind,
+                        "ccp": target_ccp,
+                        "ccs": target_ccs,
+                        "position": i,
+                    },
                     {"kind": mdoc.kind, "duration": mdoc.duration, "description": mdoc.description, **prov},
                 )
                 kept.append(modality.pk)
@@ -417,8 +427,10 @@ def export_title(code: str) -> dict[str, Any]:
         transversal = [{"label": t.label, **_provenance_out(t, here)[0]} for t in v.transversal_competences.all()]
         if transversal:
             item["transversal_competences"] = transversal
-        modalities = v.modalities.select_related("ccp", "ccs").prefetch_related("parts").order_by(
-            "session_kind", "ccp__number", "ccs__code", "position"
+        modalities = (
+            v.modalities.select_related("ccp", "ccs")
+            .prefetch_related("parts")
+            .order_by("session_kind", "ccp__number", "ccs__code", "position")
         )
         grouped: dict[str, Any] = {}
         title_mods = [m for m in modalities if m.session_kind == "title"]
@@ -438,10 +450,15 @@ def export_title(code: str) -> dict[str, Any]:
         if grouped:
             item["modalities"] = grouped
         lines = []
-        for line in Correspondence.objects.filter(to_ccp__version=v).select_related("from_version", "to_ccp").order_by(
-            "to_ccp__number"
+        for line in (
+            Correspondence.objects.filter(to_ccp__version=v)
+            .select_related("from_version", "to_ccp")
+            .order_by("to_ccp__number")
         ):
-            entry: dict[str, Any] = {"ccp": line.to_ccp.number, "from_ccps": sorted(c.number for c in line.from_ccps.all())}
+            entry: dict[str, Any] = {
+                "ccp": line.to_ccp.number,
+                "from_ccps": sorted(c.number for c in line.from_ccps.all()),
+            }
             if v.predecessor is None or line.from_version_id != v.predecessor_id:
                 entry["from_version"] = line.from_version.label
             entry.update(_provenance_out(line, here)[0])
