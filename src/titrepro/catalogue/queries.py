@@ -125,8 +125,8 @@ def get_version(code: str, label: str) -> TitleVersion:
 
 
 def is_valid_on(version: TitleVersion, on: date) -> bool:
-    """Whether ``on`` falls within the version's validity (an open end counts as valid)."""
-    if version.valid_from is None or version.valid_from > on:
+    """Whether ``on`` falls within the version's validity; an unknown start or end is open."""
+    if version.valid_from is not None and version.valid_from > on:
         return False
     return version.valid_until is None or version.valid_until >= on
 
