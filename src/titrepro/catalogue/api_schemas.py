@@ -295,18 +295,8 @@ class EquivalenceOut(Schema):
         return sorted(ccp.number for ccp in obj.ccps.all())
 
 
-class VersionOut(Schema):
+class VersionOut(VersionSummaryOut):
     title: TitleRef
-    label: str
-    millesime: str
-    rncp_code: str
-    arrete_date: date | None
-    jo_date: date | None
-    valid_from: date | None
-    valid_until: date | None
-    status: VersionStatusName
-    predecessor: str | None = Field(..., description="Label of the version this one revises.")
-    successor: str | None = Field(..., description="Label of the version that revises this one.")
     summary: str
     ccps: list[CcpOut]
     ccs: list[CcsOut]
@@ -315,22 +305,10 @@ class VersionOut(Schema):
     correspondences: list[CorrespondenceOut]
     equivalences: list[EquivalenceOut]
     source_list: list[SourceOut] = Field(..., description="The title's sources, to resolve the keys in sources.")
-    confidence: ConfidenceName
-    sources: SourceKeys
-    notes: str
-
-    @staticmethod
-    def resolve_predecessor(obj: TitleVersion) -> str | None:
-        return obj.predecessor.label if obj.predecessor is not None else None
 
     @staticmethod
     def resolve_ccs(obj: TitleVersion) -> list[CCS]:
         return list(obj.ccs_list.all())
-
-    @staticmethod
-    def resolve_successor(obj: TitleVersion) -> str | None:
-        following = queries.successor(obj)
-        return following.label if following is not None else None
 
     @staticmethod
     def resolve_modalities_by_session(obj: TitleVersion) -> list[queries.Session]:
