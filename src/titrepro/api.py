@@ -10,6 +10,7 @@ tests/snapshots/openapi.json.
 
 from ninja import NinjaAPI, Swagger
 
+from titrepro.candidates.api import router as standing_router
 from titrepro.catalogue.api import router as catalogue_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/titles", catalogue_router)
+api.add_router("/standing", standing_router)

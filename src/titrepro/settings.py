@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dsfr",
     "ninja",  # serves Swagger UI from our static files (no CDN) for /api/v1/docs
     "titrepro.catalogue",
+    "titrepro.candidates",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ from titrepro.catalogue.models import (
     Title,
     TitleVersion,
 )
+from titrepro.rules.catalogue import CorrespondenceSpec, EquivalenceSpec, TitleSpec, VersionSpec, chronological
 
 _TITLE_CODE = re.compile(r"^tp[\s-]*(\d{5})$", re.IGNORECASE)
 _RNCP_CODE = re.compile(r"^rncp\s*(\d{3,6})$", re.IGNORECASE)
@@ -235,3 +236,39 @@ def correspondences_out(version: TitleVersion) -> list[CorrespondenceTable]:
 def sources_by_key(title: Title) -> dict[str, Source]:
     """The title's sources by key, from the prefetched ``source_list``."""
     return {source.key: source for source in title.source_list.all()}
+
+
+def spec_from_database(code: str) -> TitleSpec:
+    """``Title.DoesNotExist`` when the code is unknown."""
+    title = Title.objects.get(code=code)
+    versions = title.versions.select_related("predecessor").prefetch_related("ccps", "ccs_list", "equivalences__ccps")
+    lines = (
+        Correspondence.objects.filter(to_ccp__version__title=title)
+        .select_related("to_ccp__version", "from_version")
+        .prefetch_related("from_ccps")
+    )
+    by_version: dict[int, list[CorrespondenceSpec]] = {}
+    for line in lines:
+        by_version.setdefault(line.to_ccp.version_id, []).append(
+            CorrespondenceSpec(
+                line.to_ccp.number, line.from_version.label, frozenset(c.number for c in line.from_ccps.all())
+            )
+        )
+    specs = [
+        VersionSpec(
+            label=v.label,
+            valid_from=v.valid_from,
+            valid_until=v.valid_until,
+            status=v.status,
+            predecessor=v.predecessor.label if v.predecessor else None,
+            ccps=frozenset(c.number for c in v.ccps.all()),
+            ccs=frozenset(c.code for c in v.ccs_list.all()),
+            correspondences=tuple(by_version.get(v.pk, [])),
+            equivalences=tuple(
+                EquivalenceSpec(e.rncp_code, e.scope == "total", frozenset(c.number for c in e.ccps.all()))
+                for e in v.equivalences.all()
+            ),
+        )
+        for v in versions
+    ]
+    return TitleSpec(title.code, chronological(specs))

@@ -1,0 +1,36 @@
+"""French messages for the rules' reason codes (the codes stay English, for the API)."""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from titrepro.rules.standing import Reason
+
+
+def reason_message(reason: Reason) -> str:
+    values = {
+        "version": reason.version or "",
+        "on": formats.date_format(reason.on, "j F Y") if reason.on else "",
+    }
+    messages = {
+        "title_held": _("The title is held: a title never expires."),
+        "no_version": _("No version of this title can be completed."),
+        "version_ended": _("Version %(version)s ended on %(on)s and nothing links you to it."),
+        "grace_expired": _("The one-year extension of version %(version)s ended on %(on)s."),
+        "version_not_open_yet": _("Version %(version)s applies from %(on)s."),
+        "resit_window_closed": _(
+            "The year to sit again after your failure or absence ended on %(on)s: a new training route is needed."
+        ),
+        "vae_admissibility_missing": _("A VAE candidate needs a notice of admissibility to register for a session."),
+        "vae_admissibility_expired": _("Your VAE admissibility was valid until %(on)s."),
+        "vae_admissibility_refused": _("Your VAE admissibility was refused."),
+        "vae_decision_pending": _(
+            "The decision on your VAE admissibility is due by %(on)s (no answer by then means yes)."
+        ),
+        "vae_same_certification_this_year": _("One VAE application per year for the same certification."),
+        "vae_too_many_certifications_this_year": _(
+            "At most three VAE applications per year for different certifications."
+        ),
+    }
+    return messages.get(reason.code, reason.code) % values
