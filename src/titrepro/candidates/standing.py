@@ -230,6 +230,26 @@ def _reason(reason: rules.Reason) -> dict[str, Any]:
     return out
 
 
+def _through(through: rules.Through) -> dict[str, Any]:
+    if isinstance(through, rules.EquivalenceHolding):
+        return {"kind": "equivalence", "rncp": through.rncp}
+    if isinstance(through, rules.Mapped):
+        held = through.holding
+        return {
+            "kind": "ccp",
+            "version": held.version,
+            "ccp": held.ccp,
+            "obtained_on": held.obtained_on.isoformat(),
+            "mapped": True,
+        }
+    return {
+        "kind": "ccp",
+        "version": through.version,
+        "ccp": through.ccp,
+        "obtained_on": through.obtained_on.isoformat(),
+    }
+
+
 def to_json(result: rules.Standing, route: str | None) -> dict[str, Any]:
     options = []
     for option in result.options:
@@ -239,18 +259,7 @@ def to_json(result: rules.Standing, route: str | None) -> dict[str, Any]:
             "missing": list(option.missing),
             "deadline": option.deadline.isoformat() if option.deadline else None,
             "extended": option.extended,
-            "held_through": {
-                str(number): [
-                    {
-                        k: v
-                        for k, v in (("kind", t.kind), ("version", t.version), ("ccp", t.ccp), ("rncp", t.rncp))
-                        if v is not None
-                    }
-                    | ({"mapped": True} if t.mapped else {})
-                    for t in through
-                ]
-                for number, through in option.held_through
-            },
+            "held_through": {str(number): [_through(t) for t in through] for number, through in option.held_through},
             "next_steps": [str(step) for step in option.next_steps],
         }
         if option.opens_on:

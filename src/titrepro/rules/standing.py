@@ -129,14 +129,14 @@ class Situation:
 
 
 @dataclass(frozen=True, slots=True)
-class Through:
-    """One holding a CCP is held through: a CCP (of this version, or mapped from an older one) or an equivalence."""
+class Mapped:
+    """A CCP of an older version that counts, through a correspondence line, for a newer one (R-06)."""
 
-    kind: str  # "ccp" or "equivalence"
-    version: str | None = None
-    ccp: int | None = None
-    rncp: str | None = None
-    mapped: bool = False
+    holding: CcpHolding
+
+
+Through = CcpHolding | EquivalenceHolding | Mapped
+"""What a CCP is held through: the candidate's own holding of it, an equivalence, or an older CCP mapped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,15 +330,13 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
     holds_title = False
     direct: dict[str, dict[int, list[Through]]] = {}
     ccs_held: set[str] = set()
-    rncps: set[str] = set()
+    rncps: list[EquivalenceHolding] = []
     for holding in situation.holdings:
         if isinstance(holding, CcpHolding):
             if holding.title == code:
-                direct.setdefault(holding.version, {}).setdefault(holding.ccp, []).append(
-                    Through("ccp", holding.version, holding.ccp)
-                )
+                direct.setdefault(holding.version, {}).setdefault(holding.ccp, []).append(holding)
         elif isinstance(holding, EquivalenceHolding):
-            rncps.add(holding.rncp)
+            rncps.append(holding)
         elif isinstance(holding, TitleHolding):
             holds_title = holds_title or holding.title == code
         elif holding.title == code:
@@ -361,26 +359,41 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
     held_by_version: dict[str, dict[int, list[Through]]] = {}
     options: list[Option] = []
     closed: list[Reason] = []
+    empty: dict[int, list[Through]] = {}
     for compiled in title.versions:
         spec = compiled.spec
-        held = dict(direct.get(spec.label, {}))
-        for target, origin, needed in compiled.lines:
-            source = held_by_version.get(origin)
-            if source and needed <= source.keys():
-                mapped = [Through(t.kind, t.version, t.ccp, t.rncp, True) for n in sorted(needed) for t in source[n]]
-                held[target] = [*held.get(target, []), *mapped]
+        label = spec.label
+        held = direct.get(label, empty)
+        if compiled.lines:
+            for target, origin, needed in compiled.lines:
+                source = held_by_version.get(origin)
+                if source and needed <= source.keys():
+                    # Only CCPs the candidate sat (or mapped ones) carry over: an equivalence
+                    # is granted per version, by that version's own arrêté (R-04).
+                    mapped: list[Through] = []
+                    for number in sorted(needed):
+                        own = [
+                            t if isinstance(t, Mapped) else Mapped(t)
+                            for t in source[number]
+                            if not isinstance(t, EquivalenceHolding)
+                        ]
+                        if not own:
+                            break
+                        mapped.extend(own)
+                    else:
+                        held = {**held, target: [*held.get(target, ()), *mapped]}
         equivalence_total = False
         if rncps and compiled.equivalences:
-            for rncp in rncps:
-                found = compiled.equivalences.get(rncp)
+            for through in rncps:
+                found = compiled.equivalences.get(through.rncp)
                 if found is None:
                     continue
                 total, granted = found
-                through = Through("equivalence", rncp=rncp)
+                held = dict(held)
                 for number in compiled.sorted_ccps if total else sorted(granted):
-                    held[number] = [*held.get(number, []), through]
+                    held[number] = [*held.get(number, ()), through]
                 equivalence_total = equivalence_total or total
-        held_by_version[spec.label] = held
+        held_by_version[label] = held
 
         end = spec.valid_until
         extended = False
@@ -388,58 +401,52 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
             deadline = None
         elif on <= end:
             deadline = end
-            if held or spec.label in failed_versions or (training_start is not None and training_start <= end):
+            if held or label in failed_versions or (training_start is not None and training_start <= end):
                 deadline, extended = compiled.grace_until, True
         else:
             grace = compiled.grace_until
             assert grace is not None  # noqa: S101 - computed whenever valid_until is set
-            eligible = (
-                bool(held) or spec.label in failed_versions or (training_start is not None and training_start <= end)
-            )
+            eligible = bool(held) or label in failed_versions or (training_start is not None and training_start <= end)
             if not eligible or on > grace:
                 closed.append(
-                    Reason("grace_expired" if eligible else "version_ended", spec.label, grace if eligible else end)
+                    Reason("grace_expired" if eligible else "version_ended", label, grace if eligible else end)
                 )
                 continue
             deadline, extended = grace, True
 
-        missing = tuple(n for n in compiled.sorted_ccps if n not in held)
-        opens_on = spec.valid_from if spec.valid_from is not None and on < spec.valid_from else None
-        steps: list[Step] = []
-        reasons: list[Reason] = []
-        if opens_on is not None:
-            reasons.append(Reason("version_not_open_yet", spec.label, opens_on))
-        elif not missing:
-            uses_equivalence = equivalence_total or any(t.kind == "equivalence" for ts in held.values() for t in ts)
-            steps.append(Step.EQUIVALENCE_REQUEST if uses_equivalence else Step.FINAL_INTERVIEW)
+        if held:
+            numbers = compiled.sorted_ccps
+            held_numbers = tuple([n for n in numbers if n in held])
+            missing = tuple([n for n in numbers if n not in held])
+            held_through = tuple([(n, tuple(held[n])) for n in held_numbers])
         else:
-            _session_steps(route, bool(held), resit, vae, steps, reasons, spec.label)
-        options.append(
-            Option(
-                version=spec.label,
-                held=tuple(n for n in compiled.sorted_ccps if n in held),
-                missing=missing,
-                held_through=tuple((n, tuple(held[n])) for n in compiled.sorted_ccps if n in held),
-                deadline=deadline,
-                extended=extended,
-                opens_on=opens_on,
-                next_steps=tuple(steps),
-                reasons=tuple(reasons),
+            held_numbers, missing, held_through = (), compiled.sorted_ccps, ()
+        valid_from = spec.valid_from
+        opens_on = valid_from if valid_from is not None and on < valid_from else None
+        if opens_on is not None:
+            steps: tuple[Step, ...] = ()
+            reasons: tuple[Reason, ...] = (Reason("version_not_open_yet", label, opens_on),)
+        elif not missing:
+            uses_equivalence = equivalence_total or any(
+                isinstance(t, EquivalenceHolding) for ts in held.values() for t in ts
             )
-        )
+            steps, reasons = (_EQUIVALENCE if uses_equivalence else _FINAL), ()
+        else:
+            steps, reasons = _session_steps(route, bool(held), resit, vae, label)
+        options.append(Option(label, held_numbers, missing, held_through, deadline, extended, opens_on, steps, reasons))
     reasons_out: tuple[Reason, ...] = () if options else (tuple(closed) or (Reason("no_version"),))
     return Standing(code, on, False, tuple(options), resit, vae, reasons_out)
 
 
+_TITLE_AND_CCP = (Step.TITLE_SESSION, Step.CCP_SESSION)
+_CCP_ONLY = (Step.CCP_SESSION,)
+_FINAL = (Step.FINAL_INTERVIEW,)
+_EQUIVALENCE = (Step.EQUIVALENCE_REQUEST,)
+
+
 def _session_steps(
-    route: Route | None,
-    holds_some: bool,
-    resit: Resit | None,
-    vae: VaeStatus | None,
-    steps: list[Step],
-    reasons: list[Reason],
-    version: str,
-) -> None:
+    route: Route | None, holds_some: bool, resit: Resit | None, vae: VaeStatus | None, version: str
+) -> tuple[tuple[Step, ...], tuple[Reason, ...]]:
     """Which sessions a candidate who still misses CCPs of an open version may sit.
 
     - Partial success (some CCPs held): the missing CCPs, at CCP sessions, until
@@ -453,27 +460,22 @@ def _session_steps(
     - Unknown route: what the texts allow in general.
     """
     if holds_some:
-        steps.append(Step.CCP_SESSION)
-        return
+        return _CCP_ONLY, ()
     if route is Route.VAE:
         if vae is not None and vae.valid:
-            steps.extend((Step.TITLE_SESSION, Step.CCP_SESSION))
-        elif vae is None:
-            reasons.append(Reason("vae_admissibility_missing", version))
-        elif vae.refused:
-            reasons.append(Reason("vae_admissibility_refused", version))
-        elif vae.valid_until is None:
-            reasons.append(Reason("vae_decision_pending", version, vae.decision_due))
-        else:
-            reasons.append(Reason("vae_admissibility_expired", version, vae.valid_until))
-        return
+            return _TITLE_AND_CCP, ()
+        if vae is None:
+            return (), (Reason("vae_admissibility_missing", version),)
+        if vae.refused:
+            return (), (Reason("vae_admissibility_refused", version),)
+        if vae.valid_until is None:
+            return (), (Reason("vae_decision_pending", version, vae.decision_due),)
+        return (), (Reason("vae_admissibility_expired", version, vae.valid_until),)
     if route is Route.ACCUMULATION:
-        steps.append(Step.CCP_SESSION)
-        return
+        return _CCP_ONLY, ()
     if resit is not None and resit.blocking and not resit.open:
-        reasons.append(Reason("resit_window_closed", version, resit.allowed_until))
-        return
-    steps.extend((Step.TITLE_SESSION, Step.CCP_SESSION))
+        return (), (Reason("resit_window_closed", version, resit.allowed_until),)
+    return _TITLE_AND_CCP, ()
 
 
 def _ccs_steps(title: TitleIndex, situation: Situation, held: set[str], parameters: Parameters) -> tuple[str, ...]:
