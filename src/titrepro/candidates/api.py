@@ -2,26 +2,47 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.responses import Status
 
 from titrepro.candidates.standing import StandingInputError, StandingRequest, answer
 
 router = Router(tags=["standing"])
 
+_REQUEST_SCHEMA = StandingRequest.model_json_schema(ref_template="#/components/schemas/{model}")
 
-@router.post("", response={200: dict[str, Any], 422: dict[str, Any]}, auth=None, summary="Standing of a candidate")
-def standing(request: HttpRequest, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+
+@router.post(
+    "",
+    response={200: dict[str, Any], 422: dict[str, Any]},
+    auth=None,
+    summary="Standing of a candidate",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST_SCHEMA}}},
+    },
+)
+def standing(request: HttpRequest) -> Status[dict[str, Any]]:
     """What a candidate holds, what is missing, until when, and the next steps (docs/standing.md).
 
-    The body follows the `StandingRequest` shape; errors answer 422 with one entry per field.
+    The body is read here rather than by ninja so that the API and the CLI give
+    the same errors: 422 with `{"code": "invalid_request", "detail": [{"field", "message"}]}`.
     """
     try:
-        return 200, answer(body)
+        payload = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Status(
+            422,
+            {
+                "code": "invalid_json",
+                "detail": [{"field": "$", "message": _("this is not valid JSON (%(problem)s)") % {"problem": exc}}],
+            },
+        )
+    try:
+        return Status(200, answer(payload))
     except StandingInputError as exc:
-        return 422, {"code": "invalid_request", "detail": exc.errors}
-
-
-__all__ = ["StandingRequest", "router"]
+        return Status(422, {"code": "invalid_request", "detail": exc.errors})

@@ -110,7 +110,11 @@ def parse_request(payload: Any) -> StandingRequest:
     except ValidationError as exc:
         errors = []
         for error in exc.errors():
-            location = tuple(part for part in error["loc"] if part not in _UNION_TAGS)
+            # pydantic names the union member after a list index (holdings[0].ccp.obtained_on): drop it.
+            loc = error["loc"]
+            location = tuple(
+                part for i, part in enumerate(loc) if not (i and isinstance(loc[i - 1], int) and part in _UNION_TAGS)
+            )
             errors.append({"field": field_name(location) or "$", "message": _french(dict(error))})
         raise StandingInputError(errors) from None
 
