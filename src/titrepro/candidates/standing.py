@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -139,7 +139,11 @@ def _check_references(request: StandingRequest, spec: TitleSpec, on: date) -> li
     def future(field: str, day: date | None) -> None:
         if day is not None and day > on:
             errors.append(
-                {"field": field, "message": _("this date is after the date of the question (%(on)s)") % {"on": on}}
+                {
+                    "field": field,
+                    "message": _("this date is after the date of the question (%(on)s)")
+                    % {"on": formats.date_format(on, "j F Y")},
+                }
             )
 
     for index, holding in enumerate(request.holdings):
