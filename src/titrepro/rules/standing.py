@@ -247,7 +247,10 @@ def resit_window(situation: Situation, parameters: Parameters = DEFAULT) -> Resi
     outcomes = sorted(
         e.on
         for e in situation.events
-        if isinstance(e, SessionOutcome) and e.session_kind is SessionKind.TITLE and e.title == situation.title
+        if isinstance(e, SessionOutcome)
+        and e.session_kind is SessionKind.TITLE
+        and e.title == situation.title
+        and e.on <= situation.on
     )
     if not outcomes:
         return None
@@ -279,8 +282,17 @@ def vae_status(situation: Situation, parameters: Parameters = DEFAULT) -> VaeSta
         if isinstance(event, SessionOutcome) or event.title != situation.title:
             continue
         day = event.filed_on if isinstance(event, VaeApplication) else event.notified_on
-        if day <= situation.on and (latest is None or day >= latest_day):
-            latest, latest_day = event, day
+        if day > situation.on or (latest is not None and day < latest_day):
+            continue
+        # Same day: a decision settles the file, whatever the order of the events;
+        # between two decisions of the same day, the refusal is kept (the cautious answer).
+        if (
+            latest is not None
+            and day == latest_day
+            and (isinstance(event, VaeApplication) or isinstance(latest, VaeRefusal))
+        ):
+            continue
+        latest, latest_day = event, day
     if latest is None:
         return None
     on = situation.on
@@ -333,13 +345,13 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
     rncps: list[EquivalenceHolding] = []
     for holding in situation.holdings:
         if isinstance(holding, CcpHolding):
-            if holding.title == code:
+            if holding.title == code and holding.obtained_on <= on:
                 direct.setdefault(holding.version, {}).setdefault(holding.ccp, []).append(holding)
         elif isinstance(holding, EquivalenceHolding):
             rncps.append(holding)
         elif isinstance(holding, TitleHolding):
-            holds_title = holds_title or holding.title == code
-        elif holding.title == code:
+            holds_title = holds_title or (holding.title == code and holding.obtained_on <= on)
+        elif holding.title == code and holding.obtained_on <= on:
             ccs_held.add(holding.ccs)
 
     resit = resit_window(situation, parameters) if situation.events else None
@@ -351,19 +363,20 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
         return Standing(code, on, True, (), resit, vae, (Reason("title_held"),), ccs_steps)
 
     failed_versions = (
-        {e.version for e in situation.events if isinstance(e, SessionOutcome) and e.title == code}
+        {e.version for e in situation.events if isinstance(e, SessionOutcome) and e.title == code and e.on <= on}
         if situation.events
         else set()
     )
     training_start = situation.training_started_on if route is not Route.VAE else None
     held_by_version: dict[str, dict[int, list[Through]]] = {}
     options: list[Option] = []
-    closed: list[Reason] = []
+    closed: list[tuple[Reason, bool]] = []  # versions no longer open, and whether the candidate was linked to them
     empty: dict[int, list[Through]] = {}
     for compiled in title.versions:
         spec = compiled.spec
         label = spec.label
         held = direct.get(label, empty)
+        sat = bool(held)  # CCPs the candidate sat for this version (own or mapped), not equivalences
         if compiled.lines:
             for target, origin, needed in compiled.lines:
                 source = held_by_version.get(origin)
@@ -382,6 +395,7 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
                         mapped.extend(own)
                     else:
                         held = {**held, target: [*held.get(target, ()), *mapped]}
+                        sat = True
         equivalence_total = False
         if rncps and compiled.equivalences:
             for through in rncps:
@@ -399,26 +413,46 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
         extended = False
         if end is None:
             deadline = None
-        elif on <= end:
-            deadline = end
-            if held or label in failed_versions or (training_start is not None and training_start <= end):
-                deadline, extended = compiled.grace_until, True
         else:
-            grace = compiled.grace_until
-            assert grace is not None  # noqa: S101 - computed whenever valid_until is set
-            eligible = bool(held) or label in failed_versions or (training_start is not None and training_start <= end)
-            if not eligible or on > grace:
-                closed.append(
-                    Reason("grace_expired" if eligible else "version_ended", label, grace if eligible else end)
+            # R-07, R-08: the one-year extension is for candidates linked to this version:
+            # CCPs sat for it, a failure or absence at one of its sessions, or a training
+            # started while it was valid (a training started before it opened prepared
+            # an older version).
+            eligible = (
+                sat
+                or label in failed_versions
+                or (
+                    training_start is not None
+                    and training_start <= end
+                    and (spec.valid_from is None or training_start >= spec.valid_from)
                 )
-                continue
-            deadline, extended = grace, True
+            )
+            if on <= end:
+                deadline = end
+                if eligible:
+                    deadline, extended = compiled.grace_until, True
+            else:
+                grace = compiled.grace_until
+                assert grace is not None  # noqa: S101 - computed whenever valid_until is set
+                if not eligible or on > grace:
+                    closed.append(
+                        (Reason("grace_expired", label, grace), True)
+                        if eligible
+                        else (Reason("version_ended", label, end), False)
+                    )
+                    continue
+                deadline, extended = grace, True
 
         if held:
             numbers = compiled.sorted_ccps
             held_numbers = tuple([n for n in numbers if n in held])
             missing = tuple([n for n in numbers if n not in held])
-            held_through = tuple([(n, tuple(held[n])) for n in held_numbers])
+            held_through = tuple(
+                [
+                    (n, tuple(held[n]) if len(held[n]) == 1 else tuple(sorted(held[n], key=_through_key)))
+                    for n in held_numbers
+                ]
+            )
         else:
             held_numbers, missing, held_through = (), compiled.sorted_ccps, ()
         valid_from = spec.valid_from
@@ -434,8 +468,21 @@ def compute_standing(title: TitleIndex, situation: Situation, parameters: Parame
         else:
             steps, reasons = _session_steps(route, bool(held), resit, vae, label)
         options.append(Option(label, held_numbers, missing, held_through, deadline, extended, opens_on, steps, reasons))
-    reasons_out: tuple[Reason, ...] = () if options else (tuple(closed) or (Reason("no_version"),))
+    # A version the candidate was linked to and lost is always worth saying; versions
+    # that ended with no link are only said when nothing at all is open.
+    if options:
+        reasons_out = tuple(reason for reason, linked in closed if linked)
+    else:
+        reasons_out = tuple(reason for reason, _ in closed) or (Reason("no_version"),)
     return Standing(code, on, False, tuple(options), resit, vae, reasons_out)
+
+
+def _through_key(through: Through) -> tuple[int, str, str, int]:
+    """A stable order for the holdings a CCP is held through, whatever the order of the input."""
+    if isinstance(through, EquivalenceHolding):
+        return (2, through.rncp, through.obtained_on.isoformat() if through.obtained_on else "", 0)
+    holding = through.holding if isinstance(through, Mapped) else through
+    return (1 if isinstance(through, Mapped) else 0, holding.obtained_on.isoformat(), holding.version, holding.ccp)
 
 
 _TITLE_AND_CCP = (Step.TITLE_SESSION, Step.CCP_SESSION)
