@@ -64,7 +64,9 @@ def synthetic(spec: TitleSpec, rnd: random.Random, count: int) -> list[Situation
                 for number in numbers:
                     if rnd.random() < 0.4:
                         span = max((on - start).days, 1)
-                        holdings.append(CcpHolding(spec.code, label, number, start + timedelta(days=rnd.randrange(span))))
+                        holdings.append(
+                            CcpHolding(spec.code, label, number, start + timedelta(days=rnd.randrange(span)))
+                        )
         roll = rnd.random()
         if roll < 0.03:
             holdings.append(TitleHolding(spec.code, None, on - timedelta(days=rnd.randrange(1, 900))))
@@ -73,13 +75,17 @@ def synthetic(spec: TitleSpec, rnd: random.Random, count: int) -> list[Situation
         route = rnd.choice(ROUTES)
         if rnd.random() < 0.15:
             kind = SessionKind.TITLE if rnd.random() < 0.8 else SessionKind.CCP
-            events.append(SessionOutcome("failure", kind, spec.code, versions[-1][0], on - timedelta(days=rnd.randrange(1, 700))))
+            events.append(
+                SessionOutcome("failure", kind, spec.code, versions[-1][0], on - timedelta(days=rnd.randrange(1, 700)))
+            )
         if route is Route.VAE:
             if rnd.random() < 0.7:
                 events.append(VaeAdmissibility(spec.code, on - timedelta(days=rnd.randrange(1, 500))))
             else:
                 events.append(VaeApplication(spec.code, on - timedelta(days=rnd.randrange(1, 120))))
-        started = on - timedelta(days=rnd.randrange(30, 900)) if route in (Route.TRAINING, Route.APPRENTICESHIP) else None
+        started = (
+            on - timedelta(days=rnd.randrange(30, 900)) if route in (Route.TRAINING, Route.APPRENTICESHIP) else None
+        )
         out.append(Situation(spec.code, on, route, started, tuple(holdings), tuple(events)))
     return out
 

@@ -20,7 +20,7 @@ def ccp(version: str, number: int, obtained_on: str, title: str = TSSR) -> dict[
     return {"kind": "ccp", "title": title, "version": version, "ccp": number, "obtained_on": obtained_on}
 
 
-EXAMPLES = {
+EXAMPLES: dict[str, dict[str, Any]] = {
     "issue example": {
         "title": TSSR,
         "on": "2026-11-28",
@@ -33,10 +33,28 @@ EXAMPLES = {
         ],
     },
     "nothing held, route unknown": {"title": TSSR, "on": "2026-11-28"},
-    "title held": {"title": TSSR, "on": "2040-01-01", "holdings": [{"kind": "title", "title": TSSR, "obtained_on": "2019-06-01"}]},
-    "all CCPs of 2023": {"title": TSSR, "on": "2026-05-01", "holdings": [ccp("2023", 1, "2024-06-14"), ccp("2023", 2, "2025-06-14")]},
-    "vae pending": {"title": TSSR, "on": "2026-09-01", "route": "vae", "events": [{"kind": "vae_application", "title": TSSR, "filed_on": "2026-08-20"}]},
-    "accumulation": {"title": TSSR, "on": "2027-03-01", "route": "accumulation", "holdings": [ccp("2026", 2, "2027-01-15")]},
+    "title held": {
+        "title": TSSR,
+        "on": "2040-01-01",
+        "holdings": [{"kind": "title", "title": TSSR, "obtained_on": "2019-06-01"}],
+    },
+    "all CCPs of 2023": {
+        "title": TSSR,
+        "on": "2026-05-01",
+        "holdings": [ccp("2023", 1, "2024-06-14"), ccp("2023", 2, "2025-06-14")],
+    },
+    "vae pending": {
+        "title": TSSR,
+        "on": "2026-09-01",
+        "route": "vae",
+        "events": [{"kind": "vae_application", "title": TSSR, "filed_on": "2026-08-20"}],
+    },
+    "accumulation": {
+        "title": TSSR,
+        "on": "2027-03-01",
+        "route": "accumulation",
+        "holdings": [ccp("2026", 2, "2027-01-15")],
+    },
     "2018 holder after the grace year": {"title": TSSR, "on": "2025-01-01", "holdings": [ccp("2018", 1, "2021-06-14")]},
 }
 
@@ -70,7 +88,9 @@ def test_the_issue_example(builtin_catalogue: object, client: Client) -> None:
     assert options["2023"]["missing"] == [2]
     assert options["2023"]["deadline"] == "2027-08-31"
     assert options["2023"]["next_steps"] == ["ccp_session"]
-    assert options["2023"]["held_through"] == {"1": [{"kind": "ccp", "version": "2023", "ccp": 1, "obtained_on": "2024-06-14"}]}
+    assert options["2023"]["held_through"] == {
+        "1": [{"kind": "ccp", "version": "2023", "ccp": 1, "obtained_on": "2024-06-14"}]
+    }
     assert options["2026"]["missing"] == [1, 2, 3]
     assert "title_session" in options["2026"]["next_steps"]
     assert answer["resit"]["allowed_until"] == "2026-06-20"
@@ -90,10 +110,18 @@ def test_when_nothing_is_open_the_reasons_are_in_french(builtin_catalogue: objec
 
 
 BAD = [
-    pytest.param({"title": TSSR, "holdings": [ccp("2024", 1, "2024-06-14")]}, "holdings[0].version", id="unknown-version"),
+    pytest.param(
+        {"title": TSSR, "holdings": [ccp("2024", 1, "2024-06-14")]}, "holdings[0].version", id="unknown-version"
+    ),
     pytest.param({"title": TSSR, "holdings": [ccp("2023", 7, "2024-06-14")]}, "holdings[0].ccp", id="unknown-ccp"),
-    pytest.param({"title": TSSR, "on": "2026-01-01", "holdings": [ccp("2023", 1, "2026-06-14")]}, "holdings[0].obtained_on", id="future-holding"),
-    pytest.param({"title": TSSR, "holdings": [ccp("2023", 1, "2024-13-01")]}, "holdings[0].obtained_on", id="malformed-date"),
+    pytest.param(
+        {"title": TSSR, "on": "2026-01-01", "holdings": [ccp("2023", 1, "2026-06-14")]},
+        "holdings[0].obtained_on",
+        id="future-holding",
+    ),
+    pytest.param(
+        {"title": TSSR, "holdings": [ccp("2023", 1, "2024-13-01")]}, "holdings[0].obtained_on", id="malformed-date"
+    ),
     pytest.param({"title": "TP-09999"}, "title", id="unknown-title"),
     pytest.param({"title": TSSR, "on": "demain"}, "on", id="malformed-on"),
     pytest.param({"title": TSSR, "route": "bicycle"}, "route", id="unknown-route"),
@@ -106,7 +134,9 @@ BAD = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("payload", "field"), BAD)
-def test_bad_input_names_the_field(payload: Any, field: str, builtin_catalogue: object, client: Client, tmp_path: Path) -> None:
+def test_bad_input_names_the_field(
+    payload: Any, field: str, builtin_catalogue: object, client: Client, tmp_path: Path
+) -> None:
     status, body = via_api(client, payload)
     assert status == 422
     assert body["code"] == "invalid_request"
@@ -150,5 +180,11 @@ def test_another_catalogue_file_answers_without_the_database(tmp_path: Path) -> 
     assert options["2015"]["held"] == [1, 2]  # and still count for the old version
     assert options["2015"]["deadline"] == "2021-05-31"  # one year after its end
     with pytest.raises(CommandError) as caught:
-        call_command("standing", str(tmp_path / "request.json"), "--catalogue", str(tmp_path / "missing.yaml"), stderr=io.StringIO())
+        call_command(
+            "standing",
+            str(tmp_path / "request.json"),
+            "--catalogue",
+            str(tmp_path / "missing.yaml"),
+            stderr=io.StringIO(),
+        )
     assert caught.value.returncode == 2
