@@ -28,6 +28,22 @@ def reason_message(reason: Reason) -> str:
         "vae_decision_pending": _(
             "The decision on your VAE admissibility is due by %(on)s (no answer by then means yes)."
         ),
+        "unknown_version": _("This title has no version %(version)s."),
+        "unknown_ccs": _("Version %(version)s has no such CCS."),
+        "unknown_ccp": _("Version %(version)s has no such CCP."),
+        "ccs_needs_title": _("A CCS can only be sat by a holder of the title."),
+        "ccs_already_held": _("This CCS is already held."),
+        "ccs_needs_training_or_experience": _(
+            "Outside a training route, a CCS needs one year of experience in the job."
+        ),
+        "version_closed": _("Version %(version)s can no longer be completed."),
+        "partial_success_sit_missing_ccps": _(
+            "You hold part of version %(version)s: register for the missing CCPs at CCP sessions."
+        ),
+        "route_sits_ccp_sessions": _("On your route, version %(version)s is obtained by CCP sessions."),
+        "route_sits_title_session": _("On your route, version %(version)s is obtained at a title session."),
+        "no_ccp_chosen": _("Choose the CCPs to sit."),
+        "ccp_already_held": _("You already hold this CCP."),
         "vae_same_certification_this_year": _("One VAE application per year for the same certification."),
         "vae_too_many_certifications_this_year": _(
             "At most three VAE applications per year for different certifications."
