@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
 
 
 def add_months(day: date, months: int) -> date:
@@ -15,7 +22,9 @@ def add_months(day: date, months: int) -> date:
     """
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if day.day <= 28:
+        return date(year, month, day.day)
+    return date(year, month, min(day.day, _days_in(year, month)))
 
 
 def add_years(day: date, years: int) -> date:
