@@ -10,8 +10,11 @@ tests/snapshots/openapi.json.
 
 from ninja import NinjaAPI, Swagger
 
+from titrepro.accounts.api import router as accounts_router
 from titrepro.candidates.api import router as standing_router
+from titrepro.candidates.api_records import router as candidates_router
 from titrepro.catalogue.api import router as catalogue_router
+from titrepro.directory.api import router as directory_router
 
 api = NinjaAPI(
     title="titrepro API",
@@ -23,3 +26,6 @@ api = NinjaAPI(
 )
 api.add_router("/titles", catalogue_router)
 api.add_router("/standing", standing_router)
+api.add_router("/directory", directory_router)
+api.add_router("/candidates", candidates_router)
+api.add_router("/accounts", accounts_router)

@@ -65,7 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dsfr",
     "ninja",  # serves Swagger UI from our static files (no CDN) for /api/v1/docs
+    "titrepro.audit",
+    "titrepro.accounts",
     "titrepro.catalogue",
+    "titrepro.directory",
     "titrepro.candidates",
 ]
 
@@ -113,6 +116,10 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "catalogue:title_list"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"

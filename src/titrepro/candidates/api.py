@@ -14,6 +14,8 @@ from titrepro.candidates.standing import StandingInputError, StandingRequest, an
 
 router = Router(tags=["standing"])
 
+# Candidates, pathways, imports: for centre staff and authority agents (see candidates/api_records.py).
+
 _REQUEST_SCHEMA = StandingRequest.model_json_schema(ref_template="#/components/schemas/{model}")
 
 

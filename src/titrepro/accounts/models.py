@@ -1,0 +1,97 @@
+"""Roles: what a user may do, and over which organisation.
+
+A user has one or more ``Role`` rows; each names a kind and the one
+organisation (or person) it is scoped to. The scope is enforced by
+``accounts.permissions`` in services and queries, never by the pages alone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+    AUTHORITY_AGENT = "authority_agent", _("Authority agent")
+    CENTRE_STAFF = "centre_staff", _("Centre staff")
+    JURY_MEMBER = "jury_member", _("Jury member")
+    CANDIDATE = "candidate", _("Candidate")
+
+
+STAFF_KINDS = {RoleKind.NATIONAL_ADMIN, RoleKind.AUTHORITY_AGENT, RoleKind.CENTRE_STAFF}
+
+
+class Role(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    authority = models.ForeignKey(
+        "directory.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
+    )
+    centre = models.ForeignKey(
+        "directory.ApprovedCentre", on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
+    )
+    jury_member = models.ForeignKey(
+        "directory.JuryMember", on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="national_admin", authority=None, centre=None, jury_member=None, candidate=None)
+                    | Q(kind="authority_agent", authority__isnull=False, centre=None, jury_member=None, candidate=None)
+                    | Q(kind="centre_staff", authority=None, centre__isnull=False, jury_member=None, candidate=None)
+                    | Q(kind="jury_member", authority=None, centre=None, jury_member__isnull=False, candidate=None)
+                    | Q(kind="candidate", authority=None, centre=None, jury_member=None, candidate__isnull=False)
+                ),
+                name="role_scope_matches_kind",
+                violation_error_message=_("A role is scoped to exactly the organisation or person its kind needs."),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["user", *scope],
+                    condition=Q(kind=kind),
+                    name=f"role_unique_{kind}",
+                    violation_error_message=_("This user already has this role."),
+                )
+                for kind, scope in (
+                    ("national_admin", []),
+                    ("authority_agent", ["authority"]),
+                    ("centre_staff", ["centre"]),
+                    ("jury_member", ["jury_member"]),
+                    ("candidate", ["candidate"]),
+                )
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.authority or self.centre or self.jury_member or self.candidate
+        return f"{self.get_kind_display()} — {scope}" if scope else str(self.get_kind_display())
+
+
+class ApiToken(models.Model):
+    """A token for a machine client; only its SHA-256 is stored, the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
