@@ -15,7 +15,6 @@ from django.http import Http404
 from titrepro.accounts.models import Role, RoleKind
 
 
-
 @dataclass(frozen=True)
 class Scope:
     """What a user's roles cover, computed once per request."""
