@@ -65,7 +65,7 @@ browser:
 run: bootstrap
 	$(RUN) titrepro migrate
 	$(RUN) titrepro catalogue load --builtin
-# Later issues add `$(RUN) titrepro demo` here (demonstration centres, candidates, sessions).
+	$(RUN) titrepro demo
 	$(RUN) titrepro runserver 127.0.0.1:8000
 
 # The database is the one DATABASE_URL names (SQLite when unset); pytest-django
