@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from titrepro.accounts.models import Role, RoleKind
 from titrepro.candidates import services as candidate_services
@@ -117,8 +118,8 @@ def _role(user: Any, kind: RoleKind, **scope: Any) -> None:
 def build(today: date | None = None) -> list[Account]:
     if not settings.DEVELOPMENT:
         raise ImproperlyConfigured("The demonstration world is for development only (TITREPRO_ENV=development).")
-    today = today or date.today()
-    rnd = random.Random(SEED)
+    today = today or timezone.localdate()
+    rnd = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
     load_builtin()
     tssr = Title.objects.get(code="TP-01351")
     versions = {v.label: v for v in tssr.versions.all()}
@@ -214,7 +215,7 @@ def build(today: date | None = None) -> list[Account]:
 
         if not Candidate.objects.filter(email__endswith=f"@{DOMAIN}").exists():
             _candidates(rnd, admin, centres, tssr, today)
-        shown = Candidate.objects.filter(email__endswith=f"@{DOMAIN}").order_by("pk").shown()
+        shown = Candidate.objects.filter(email__endswith=f"@{DOMAIN}").order_by("pk").first()
         if shown is not None:
             candidate_user = _user(shown.email, shown.given_names, shown.birth_name)
             _role(candidate_user, RoleKind.CANDIDATE, candidate=shown)
