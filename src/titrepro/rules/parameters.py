@@ -30,6 +30,14 @@ class Parameters:
     - ``convocation_days_title`` / ``convocation_days_ccp_ccs``: convocation lead
       times of the 2008 règlement (R-43, U-01); the 2016 values were not read.
     - ``fraud_ban_years``: ban after fraud (U-04: from the 2005 amendment, unsettled).
+    - ``habilitation_min_experience_years``: a jury member needs at least three years
+      in the job (R-61).
+    - ``habilitation_max_years_out_of_job``: and must not have left it for more than
+      five years before the habilitation (R-61).
+    - ``reapply_ban_max_years``: a withdrawal of approval may ban re-applying for up
+      to two years (R-33).
+    - ``convention_amendment_free_years``: the yearly amendment of a centre–provider
+      convention is not required the year of signature and the next (R-32).
     """
 
     grace_years: int = 1
@@ -44,6 +52,10 @@ class Parameters:
     convocation_days_title: int = 30
     convocation_days_ccp_ccs: int = 15
     fraud_ban_years: int = 1
+    habilitation_min_experience_years: int = 3
+    habilitation_max_years_out_of_job: int = 5
+    reapply_ban_max_years: int = 2
+    convention_amendment_free_years: int = 2
 
 
 DEFAULT = Parameters()

@@ -1,0 +1,434 @@
+"""Pages of the directory: authority agents (``dreets/...``) and jury members (``jury/...``).
+
+Thin: reads through ``queries`` (scoped), writes through ``services`` (which
+check the scope again). A wrong role answers 403, another authority's object 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.messages import success
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.audit.services import history
+from titrepro.directory import queries, services
+from titrepro.directory.forms import (
+    ApprovalGrantForm,
+    ExperienceForm,
+    HabilitationEndForm,
+    HabilitationGrantForm,
+    LinkForm,
+    ProfileForm,
+    ReasonForm,
+    WithdrawForm,
+)
+from titrepro.directory.messages import action_label
+from titrepro.directory.models import Approval, ApprovalStatus, DeclaredLink, Habilitation, JuryMember
+from titrepro.directory.services import Refused
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _data(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even empty), None for a GET: the form is bound only when posted."""
+    return request.POST if request.method == "POST" else None
+
+
+def _crumbs(current: str, *links: tuple[str, str]) -> dict[str, Any]:
+    return {"root_dir": "/", "links": [{"url": url, "title": title} for url, title in links], "current": current}
+
+
+def _history(*objects: Any) -> list[dict[str, Any]]:
+    rows = [entry for obj in objects for entry in history(obj)]
+    rows.sort(key=lambda entry: entry.sequence)
+    return [{"entry": entry, "label": action_label(entry.action)} for entry in rows]
+
+
+def _centres_crumb() -> tuple[str, str]:
+    return reverse("directory:centre_list"), _("Centres")
+
+
+def _jury_crumb() -> tuple[str, str]:
+    return reverse("directory:jury_member_list"), _("Jury members")
+
+
+def _form_page(
+    request: HttpRequest, *, form: Any, heading: str, intro: str, cancel: str, crumbs: Any, **extra: Any
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "heading": heading,
+        "intro": intro,
+        "cancel_url": cancel,
+        "breadcrumb": crumbs,
+        "refusals": extra.pop("refusals", []),
+        "refusal_heading": extra.pop("refusal_heading", ""),
+        "submit": extra.pop("submit", _("Save")),
+        **extra,
+    }
+    return render(request, "directory/form.html", context, status=400 if form.is_bound else 200)
+
+
+# Authority agent: centres and approvals ------------------------------------------------------
+
+
+@login_required
+def centre_list(request: HttpRequest) -> HttpResponse:
+    centres = queries.centres_for(request.user).prefetch_related("approvals")
+    return render(
+        request,
+        "directory/centre_list.html",
+        {"centres": centres, "breadcrumb": _crumbs(_("Centres"))},
+    )
+
+
+@login_required
+def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = get_scoped_or_404(queries.centre_detail_for(request.user), pk=pk)
+    approvals = list(centre.approvals.all())
+    return render(
+        request,
+        "directory/centre_detail.html",
+        {
+            "centre": centre,
+            "approvals": approvals,
+            "conventions": centre.conventions.all(),
+            "history": _history(centre, *approvals),
+            "breadcrumb": _crumbs(centre.name, _centres_crumb()),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def approval_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = get_scoped_or_404(queries.centres_for(request.user), pk=pk)
+    back = reverse("directory:centre_detail", args=[centre.pk])
+    form = ApprovalGrantForm(_data(request))
+    refusals: list[str] = []
+    if form.is_valid():
+        try:
+            approval = services.grant_approval(
+                request.user,
+                centre=centre,
+                version=form.cleaned_data["version"],
+                site_address=form.cleaned_data["site_address"],
+                granted_on=form.cleaned_data["granted_on"],
+                valid_until=form.cleaned_data["valid_until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            success(request, _("The approval is recorded."))
+            return redirect("directory:approval_detail", pk=approval.pk)
+    return _form_page(
+        request,
+        form=form,
+        heading=_("Record an approval for %(centre)s") % {"centre": centre.name},
+        intro=_("One approval covers one title version on one site, at most until the title's end of validity (R-30)."),
+        cancel=back,
+        crumbs=_crumbs(_("New approval"), _centres_crumb(), (back, centre.name)),
+        refusals=refusals,
+        submit=_("Record the approval"),
+    )
+
+
+@login_required
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = get_scoped_or_404(queries.approvals_for(request.user), pk=pk)
+    back = reverse("directory:centre_detail", args=[approval.centre_id])
+    return render(
+        request,
+        "directory/approval_detail.html",
+        {
+            "approval": approval,
+            "can_suspend": approval.status == ApprovalStatus.ACTIVE,
+            "can_reinstate": approval.status == ApprovalStatus.SUSPENDED,
+            "can_withdraw": approval.status != ApprovalStatus.WITHDRAWN,
+            "history": _history(approval),
+            "breadcrumb": _crumbs(str(approval.version), _centres_crumb(), (back, approval.centre.name)),
+        },
+    )
+
+
+def _approval_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    approval: Approval = get_scoped_or_404(queries.approvals_for(request.user), pk=pk)
+    back = reverse("directory:approval_detail", args=[approval.pk])
+    form: ReasonForm | WithdrawForm = (
+        WithdrawForm(_data(request)) if action == "withdraw" else ReasonForm(_data(request))
+    )
+    refusals: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "suspend":
+                services.suspend_approval(request.user, approval, reason=data["reason"])
+            elif action == "reinstate":
+                services.reinstate_approval(request.user, approval, reason=data["reason"])
+            else:
+                services.withdraw_approval(
+                    request.user,
+                    approval,
+                    withdrawn_on=data["withdrawn_on"],
+                    banned_until=data["reapply_banned_until"],
+                    reason=data["reason"],
+                )
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            success(request, _("The decision is recorded."))
+            return redirect(back)
+    headings = {
+        "suspend": (_("Suspend the approval"), _("After a control finding a non-conformity (R-33).")),
+        "reinstate": (_("Reinstate the approval"), _("Once the centre reports it complies again (R-33).")),
+        "withdraw": (
+            _("Withdraw the approval"),
+            _("After the adversarial procedure; a ban on re-applying lasts at most two years (R-33)."),
+        ),
+    }
+    heading, intro = headings[action]
+    return _form_page(
+        request,
+        form=form,
+        heading=heading,
+        intro=intro,
+        cancel=back,
+        crumbs=_crumbs(heading, _centres_crumb(), (back, str(approval))),
+        refusals=refusals,
+        submit=heading,
+        subject=str(approval),
+    )
+
+
+@login_required
+@GET_POST
+def approval_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _approval_action(request, pk, "suspend")
+
+
+@login_required
+@GET_POST
+def approval_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _approval_action(request, pk, "reinstate")
+
+
+@login_required
+@GET_POST
+def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _approval_action(request, pk, "withdraw")
+
+
+# Authority agent: jury members and habilitations ---------------------------------------------
+
+
+@login_required
+def jury_member_list(request: HttpRequest) -> HttpResponse:
+    members = queries.jury_members_for(request.user).prefetch_related("habilitations__title")
+    return render(
+        request,
+        "directory/jury_member_list.html",
+        {"members": members, "breadcrumb": _crumbs(_("Jury members"))},
+    )
+
+
+@login_required
+def jury_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member: JuryMember = get_scoped_or_404(
+        queries.jury_members_for(request.user).prefetch_related(
+            "experiences__title", "trainer_activities__provider", "declared_links", "habilitations__title"
+        ),
+        pk=pk,
+    )
+    habilitations = list(member.habilitations.all())
+    return render(
+        request,
+        "directory/jury_member_detail.html",
+        {
+            "member": member,
+            "habilitations": habilitations,
+            "history": _history(member, *habilitations),
+            "breadcrumb": _crumbs(str(member), _jury_crumb()),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def habilitation_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_scoped_or_404(queries.jury_members_for(request.user), pk=pk)
+    back = reverse("directory:jury_member_detail", args=[member.pk])
+    form = HabilitationGrantForm(_data(request))
+    refusals: list[str] = []
+    if form.is_valid():
+        try:
+            services.grant_habilitation(
+                request.user,
+                member=member,
+                title=form.cleaned_data["title"],
+                granted_on=form.cleaned_data["granted_on"],
+                valid_until=form.cleaned_data["valid_until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            success(request, _("The habilitation is granted."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        heading=_("Habilitate %(member)s") % {"member": member},
+        intro=_(
+            "At least three years in the job and not out of it for more than five (R-61); "
+            "valid at most until the end of the title's version (R-62)."
+        ),
+        cancel=back,
+        crumbs=_crumbs(_("New habilitation"), _jury_crumb(), (back, str(member))),
+        refusals=refusals,
+        refusal_heading=_("The habilitation cannot be granted"),
+        submit=_("Grant the habilitation"),
+    )
+
+
+@login_required
+@GET_POST
+def habilitation_end(request: HttpRequest, pk: int) -> HttpResponse:
+    habilitation: Habilitation = get_scoped_or_404(queries.habilitations_for(request.user), pk=pk)
+    back = reverse("directory:jury_member_detail", args=[habilitation.member_id])
+    form = HabilitationEndForm(_data(request))
+    refusals: list[str] = []
+    if form.is_valid():
+        try:
+            services.end_habilitation(
+                request.user, habilitation, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
+            )
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            success(request, _("The habilitation is ended."))
+            return redirect(back)
+    heading = _("End the habilitation")
+    return _form_page(
+        request,
+        form=form,
+        heading=heading,
+        intro=str(habilitation),
+        cancel=back,
+        crumbs=_crumbs(heading, _jury_crumb(), (back, str(habilitation.member))),
+        refusals=refusals,
+        submit=heading,
+    )
+
+
+# Jury member: their own profile --------------------------------------------------------------
+
+
+def _profile_crumb() -> tuple[str, str]:
+    return reverse("directory:jury_profile"), _("My jury profile")
+
+
+@login_required
+@GET_POST
+def jury_profile(request: HttpRequest) -> HttpResponse:
+    member = queries.own_jury_member(request.user)
+    form = ProfileForm(_data(request), initial={"phone": member.phone})
+    if form.is_valid():
+        services.update_jury_profile(request.user, member, services.ProfileChange(phone=form.cleaned_data["phone"]))
+        success(request, _("Your profile is saved."))
+        return redirect("directory:jury_profile")
+    return render(
+        request,
+        "directory/jury_profile.html",
+        {"member": member, "form": form, "breadcrumb": _crumbs(_("My jury profile"))},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@GET_POST
+def jury_experience_add(request: HttpRequest) -> HttpResponse:
+    member = queries.own_jury_member(request.user)
+    back = reverse("directory:jury_profile")
+    form = ExperienceForm(_data(request))
+    refusals: list[str] = []
+    if form.is_valid():
+        try:
+            services.add_experience(request.user, member, **form.cleaned_data)
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            success(request, _("The experience is added."))
+            return redirect(back)
+    heading = _("Add a professional experience")
+    return _form_page(
+        request,
+        form=form,
+        heading=heading,
+        intro=_("Your periods in the job are what a habilitation is granted on (R-61)."),
+        cancel=back,
+        crumbs=_crumbs(heading, _profile_crumb()),
+        refusals=refusals,
+        submit=_("Add"),
+    )
+
+
+@login_required
+@GET_POST
+def jury_link_add(request: HttpRequest) -> HttpResponse:
+    member = queries.own_jury_member(request.user)
+    back = reverse("directory:jury_profile")
+    form = LinkForm(_data(request))
+    refusals: list[str] = []
+    if form.is_valid():
+        try:
+            services.add_declared_link(request.user, member, **form.cleaned_data)
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            success(request, _("The link is declared."))
+            return redirect(back)
+    heading = _("Declare a link")
+    return _form_page(
+        request,
+        form=form,
+        heading=heading,
+        intro=_(
+            "Declare your employers, the training providers you teach for and your personal links: "
+            "you will not evaluate candidates you are linked to (R-64)."
+        ),
+        cancel=back,
+        crumbs=_crumbs(heading, _profile_crumb()),
+        refusals=refusals,
+        submit=_("Declare"),
+    )
+
+
+@login_required
+@GET_POST
+def jury_link_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    link: DeclaredLink = get_scoped_or_404(queries.own_declared_links(request.user), pk=pk)
+    back = reverse("directory:jury_profile")
+    form = ReasonForm(_data(request))
+    form.fields["reason"].required = False
+    if form.is_valid():
+        services.remove_declared_link(request.user, link, reason=form.cleaned_data["reason"])
+        success(request, _("The link is removed."))
+        return redirect(back)
+    heading = _("Remove a declared link")
+    return _form_page(
+        request,
+        form=form,
+        heading=heading,
+        intro=str(link),
+        cancel=back,
+        crumbs=_crumbs(heading, _profile_crumb()),
+        submit=_("Remove"),
+    )
