@@ -10,6 +10,8 @@ Environment variables:
 - DATABASE_URL: defaults to the SQLite file TITREPRO_DATA_DIR/titrepro.sqlite3.
 - TITREPRO_DATA_DIR: where the SQLite file lives (default: the current directory).
 - TITREPRO_DB_STATEMENT_TIMEOUT_MS: PostgreSQL statement timeout (default 30000).
+- TITREPRO_EMAIL_HOST, TITREPRO_EMAIL_HOST_USER, TITREPRO_EMAIL_HOST_PASSWORD: required in production
+  (TITREPRO_EMAIL_PORT 587, TITREPRO_EMAIL_USE_TLS 1, TITREPRO_FROM_EMAIL optional).
 """
 
 import os
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "titrepro.catalogue",
     "titrepro.directory",
     "titrepro.candidates",
+    "titrepro.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff pass the second factor before /espace/, /admin/, /compte/ and session API (accounts).
+    "titrepro.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -109,6 +114,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Argon2 first (docs/decisions/0013-argon2-password-hashing.md); the others only read old hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# E-mail (invitations): printed on the console in development, SMTP from the environment in production.
+DEFAULT_FROM_EMAIL = os.environ.get("TITREPRO_FROM_EMAIL", "titrepro <ne-pas-repondre@titrepro.localhost>")
+# Django 6.1's MAILERS (EMAIL_BACKEND and EMAIL_HOST... are deprecated).
+MAILERS: dict[str, dict[str, object]]
+if DEVELOPMENT:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": required("TITREPRO_EMAIL_HOST", ""),
+                "port": int(os.environ.get("TITREPRO_EMAIL_PORT", "587")),
+                "username": required("TITREPRO_EMAIL_HOST_USER", ""),
+                "password": required("TITREPRO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.environ.get("TITREPRO_EMAIL_USE_TLS", "1") == "1",
+            },
+        }
+    }
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French"))]

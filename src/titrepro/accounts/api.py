@@ -1,5 +1,152 @@
-from ninja import Router
+"""/api/v1/accounts: who I am, my tokens, invitations. Errors are JSON {detail, code}."""
 
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from titrepro.accounts import services
 from titrepro.accounts.api_auth import api_auth
+from titrepro.accounts.models import ApiToken, Role, RoleKind
 
-router = Router(auth=api_auth)
+router = Router(auth=api_auth, tags=["accounts"])
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class RoleOut(Schema):
+    id: int
+    kind: str
+    label: str
+    authority_id: int | None
+    centre_id: int | None
+    jury_member_id: int | None
+    candidate_id: int | None
+
+
+class MeOut(Schema):
+    username: str
+    email: str
+    roles: list[RoleOut]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenCreated(TokenOut):
+    key: str
+
+
+class InvitationIn(Schema):
+    email: str
+    kind: RoleKind
+    scope_id: int | None = None
+
+
+class InvitationOut(Schema):
+    role_id: int
+    user_id: int
+    email: str
+    invited: bool
+
+
+def _role(role: Role) -> RoleOut:
+    return RoleOut(
+        id=role.pk,
+        kind=role.kind,
+        label=str(role),
+        authority_id=role.authority_id,
+        centre_id=role.centre_id,
+        jury_member_id=role.jury_member_id,
+        candidate_id=role.candidate_id,
+    )
+
+
+def _token(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+    }
+
+
+@router.get("/me", response=MeOut, url_name="accounts_me")
+def me(request: HttpRequest) -> MeOut:
+    user: Any = request.user
+    roles = Role.objects.filter(user=user).select_related("authority", "centre", "jury_member", "candidate")
+    return MeOut(username=user.get_username(), email=user.email, roles=[_role(r) for r in roles])
+
+
+@router.get("/tokens", response=list[TokenOut], url_name="accounts_tokens")
+def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
+    user: Any = request.user
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+    return [_token(t) for t in tokens]
+
+
+@router.post("/tokens", response={201: TokenCreated}, url_name="accounts_tokens_create")
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    token, key = services.create_token(request.user, payload.name)
+    return Status(201, {**_token(token), "key": key})
+
+
+@router.delete("/tokens/{token_id}", response={204: None, 404: Error}, url_name="accounts_token")
+def revoke_token(request: HttpRequest, token_id: int) -> Status[Any]:
+    user: Any = request.user
+    if not ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).exists():
+        return Status(404, {"detail": "No such token.", "code": "not_found"})
+    services.revoke_token(request.user, token_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/invitations", response={201: InvitationOut, 403: Error, 404: Error, 409: Error}, url_name="accounts_invitations"
+)
+def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Any]:
+    kind = payload.kind.value
+    if kind not in services.invitable_kinds(request.user):
+        return Status(403, {"detail": "You may not grant this role.", "code": "forbidden"})
+    spec = services.SCOPE_FIELD[kind]
+    scope_object = None
+    if spec is not None:
+        scope_object = services.invitable_objects(request.user, kind).filter(pk=payload.scope_id).first()
+        if scope_object is None:
+            return Status(404, {"detail": "No such organisation in your scope.", "code": "not_found"})
+    try:
+        sent = services.invite(
+            request.user,
+            email=payload.email,
+            kind=kind,
+            scope_object=scope_object,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except PermissionDenied as error:
+        return Status(409, {"detail": str(error), "code": "conflict"})
+    return Status(
+        201,
+        {
+            "role_id": sent.role.pk,
+            "user_id": sent.role.user_id,
+            "email": sent.role.user.email,
+            "invited": bool(sent.token),
+        },
+    )

@@ -1,0 +1,240 @@
+"""Account pages: thin over ``services``, ``otp`` and ``throttle``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from titrepro.accounts import otp, services, throttle
+from titrepro.accounts.forms import CodeForm, InviteForm, LoginForm, SetPasswordForm, TokenForm
+from titrepro.accounts.models import ApiToken, Role, RoleKind
+
+# Where each role works (pages written by the other areas; linked by path).
+SPACES = {
+    RoleKind.NATIONAL_ADMIN: "/admin/",
+    RoleKind.AUTHORITY_AGENT: "/espace/dreets/",
+    RoleKind.CENTRE_STAFF: "/espace/centre/candidats/",
+    RoleKind.JURY_MEMBER: "/espace/jury/profil/",
+    RoleKind.CANDIDATE: "/espace/candidat/",
+}
+
+
+def _next(request: HttpRequest, default: str = "accounts:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _errors(form: Any) -> list[dict[str, str]]:
+    """The error summary at the top of a form (DSFR alert with links to the fields)."""
+    out = []
+    for name, errors in form.errors.items():
+        for message in errors:
+            if name == "__all__":
+                out.append({"id": "", "label": "", "message": message})
+            else:
+                out.append({"id": form[name].auto_id, "label": str(form[name].label), "message": message})
+    return out
+
+
+def _to(name: str, target: str) -> HttpResponse:
+    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': target})}")
+
+
+def _after_login(request: HttpRequest, target: str) -> HttpResponse:
+    if otp.is_required(request.user) and not otp.is_passed(request):
+        name = "accounts:otp_verify" if otp.confirmed_device(request.user) else "accounts:otp_setup"
+        return _to(name, target)
+    return HttpResponseRedirect(target)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    target = _next(request)
+    if request.user.is_authenticated and request.method == "GET":
+        return _after_login(request, target)
+    form = LoginForm(request.POST or None)
+    locked = 0
+    if request.method == "POST" and form.is_valid():
+        username, ip = form.cleaned_data["username"], _client_ip(request)
+        locked = throttle.locked_for(username, ip)
+        if not locked:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is not None:
+                throttle.reset(username, ip)
+                login(request, user)
+                return _after_login(request, target)
+            locked = throttle.record_failure(username, ip)
+            if not locked:
+                form.add_error(None, _("Wrong e-mail address, username or password."))
+    if locked:
+        minutes = max(1, (locked + 59) // 60)
+        form.add_error(
+            None,
+            _("Too many failed attempts: logging in to this account from here is blocked for %(minutes)s minutes.")
+            % {"minutes": minutes},
+        )
+    status = 429 if locked else 200
+    return render(
+        request, "accounts/login.html", {"form": form, "errors": _errors(form), "next": target}, status=status
+    )
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    target = _next(request)
+    if otp.confirmed_device(request.user):
+        if otp.is_passed(request):
+            messages.info(request, _("Two-factor authentication is already set up."))
+            return HttpResponseRedirect(target)
+        return _to("accounts:otp_verify", target)
+    device = otp.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(device, form.cleaned_data["code"], confirm=True):
+            otp.mark_passed(request)
+            messages.success(request, _("Two-factor authentication is set up."))
+            return HttpResponseRedirect(target)
+        form.add_error("code", _("This code is not right. Check your phone's time and type the latest code."))
+    context = {
+        "form": form,
+        "errors": _errors(form),
+        "next": target,
+        "qr_svg": otp.qr_svg(device),
+        "secret": device.secret,
+        "required": otp.is_required(request.user),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    target = _next(request)
+    device = otp.confirmed_device(request.user)
+    if device is None:
+        return _to("accounts:otp_setup", target)
+    form = CodeForm(request.POST or None)
+    key, ip = f"otp:{request.user.pk}", _client_ip(request)
+    locked = throttle.locked_for(key, ip)
+    if request.method == "POST" and not locked and form.is_valid():
+        if otp.verify(device, form.cleaned_data["code"]):
+            throttle.reset(key, ip)
+            otp.mark_passed(request)
+            return HttpResponseRedirect(target)
+        locked = throttle.record_failure(key, ip)
+        form.add_error("code", _("This code is not right. Type the latest code shown by your application."))
+    if locked:
+        form.add_error(None, _("Too many wrong codes: try again in %(minutes)s minutes.") % {"minutes": 15})
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "errors": _errors(form), "next": target},
+        status=429 if locked else 200,
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    roles = Role.objects.filter(user=user).select_related("authority", "centre", "jury_member", "candidate")
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+    context = {
+        "roles": [{"role": role, "space": SPACES[RoleKind(role.kind)]} for role in roles],
+        "tokens": tokens,
+        "may_invite": bool(services.invitable_kinds(request.user)),
+        "has_device": otp.confirmed_device(request.user) is not None,
+        "token_form": TokenForm(),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = PasswordChangeForm(user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "fr-input"
+    if request.method == "POST" and form.is_valid():
+        update_session_auth_hash(request, form.save())
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:home")
+    return render(request, "accounts/password_change.html", {"form": form, "errors": _errors(form)})
+
+
+@login_required
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, key = services.create_token(request.user, form.cleaned_data["name"])
+        return render(request, "accounts/token_created.html", {"token": token, "key": key})
+    return render(request, "accounts/token_create.html", {"form": form, "errors": _errors(form)})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = services.revoke_token(request.user, pk)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:home")
+
+
+@login_required
+def invite(request: HttpRequest) -> HttpResponse:
+    if not services.invitable_kinds(request.user):
+        raise PermissionDenied
+    form = InviteForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope_object = None
+        if data["scope_field"]:
+            scope_object = get_object_or_404(
+                services.invitable_objects(request.user, data["kind"]), pk=data["scope_id"]
+            )
+        try:
+            services.invite(
+                request.user,
+                email=data["email"],
+                kind=data["kind"],
+                scope_object=scope_object,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You may not grant this role."))
+        else:
+            messages.success(request, _("The invitation has been sent to %(email)s.") % {"email": data["email"]})
+            return redirect("accounts:invite")
+    return render(request, "accounts/invite.html", {"form": form, "errors": _errors(form)})
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationInvalid as error:
+        return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(token, form.cleaned_data["password1"])
+        except services.InvitationInvalid as error:
+            return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready."))
+        return _after_login(request, reverse("accounts:home"))
+    context = {"form": form, "errors": _errors(form), "invitation": invitation}
+    return render(request, "accounts/invitation_accept.html", context)

@@ -1,0 +1,57 @@
+"""API tokens: created once (key shown once), used as Bearer, revoked, then refused."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.accounts.helpers import login_as
+from titrepro.accounts.models import ApiToken
+
+
+def test_token_by_page_then_api_then_revoke(client: Client, world: dict[str, Any]) -> None:
+    login_as(client, world["juror"])
+    assert client.get(reverse("accounts:token_create")).status_code == 200
+    page = client.post(reverse("accounts:token_create"), {"name": "script"})
+    assert page.status_code == 200
+    key = page.context["key"]
+    assert key.startswith("tp_")
+    token = ApiToken.objects.get(user=world["juror"])
+    assert key not in token.key_hash
+    home = client.get(reverse("accounts:home")).content.decode()
+    assert "script" in home
+    assert key not in home
+    bearer = Client()
+    me = bearer.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {key}"})
+    assert me.status_code == 200
+    assert me.json()["roles"][0]["kind"] == "jury_member"
+    client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert bearer.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_tokens_api(client: Client, world: dict[str, Any]) -> None:
+    login_as(client, world["staff"])
+    created = client.post("/api/v1/accounts/tokens", json.dumps({"name": "sync"}), content_type="application/json")
+    assert created.status_code == 201
+    body = created.json()
+    auth = {"Authorization": f"Bearer {body['key']}"}
+    anon = Client()
+    listed = anon.get("/api/v1/accounts/tokens", headers=auth)
+    assert listed.status_code == 200
+    assert [t["name"] for t in listed.json()] == ["sync"]
+    assert "key" not in listed.json()[0]
+    assert anon.delete(f"/api/v1/accounts/tokens/{body['id']}", headers=auth).status_code == 204
+    assert anon.get("/api/v1/accounts/me", headers=auth).status_code == 401
+
+
+def test_someone_elses_token_is_404(client: Client, world: dict[str, Any]) -> None:
+    login_as(client, world["staff"])
+    created = client.post("/api/v1/accounts/tokens", json.dumps({"name": "mine"}), content_type="application/json")
+    login_as(client, world["juror"])
+    response = client.delete(f"/api/v1/accounts/tokens/{created.json()['id']}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such token.", "code": "not_found"}
+    assert client.post(reverse("accounts:token_revoke", args=[created.json()["id"]])).status_code == 404
