@@ -12,6 +12,7 @@ import socket
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from titrepro.catalogue.services import LoadReport, load_builtin
 
@@ -91,3 +92,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     engine = database["ENGINE"].rsplit(".", 1)[-1]
     where = f"{database['HOST']}:{database['PORT']}" if database.get("HOST") else "test database in memory"
     return f"database: {engine} ({where}), TITREPRO_ENV={settings.ENV}"
+
+
+@pytest.fixture
+def admin_client(client: Client, admin_user: Any) -> Client:
+    """pytest-django's admin_client, past the staff second factor (accounts.SecondFactorMiddleware)."""
+    from tests.accounts.helpers import login_as
+
+    login_as(client, admin_user)
+    return client

@@ -11,6 +11,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from tests.accounts.helpers import login_as
 from titrepro.catalogue.models import Correspondence, Equivalence, Title
 from titrepro.catalogue.services import LoadReport
 
@@ -89,7 +90,7 @@ def test_other_users_are_sent_to_the_login_page(
 ) -> None:
     if who == "not staff":
         user = django_user_model.objects.create_user(username="candidat", password="mot-de-passe-solide-42")
-        client.force_login(user)
+        login_as(client, user)
     login = reverse("admin:login")
     for name, url in admin_urls():
         response = client.get(url)
@@ -99,6 +100,6 @@ def test_other_users_are_sent_to_the_login_page(
 
 def test_staff_without_permission_is_refused(client: Client, catalogue: None, django_user_model: Any) -> None:
     user = django_user_model.objects.create_user(username="agent", password="mot-de-passe-solide-42", is_staff=True)
-    client.force_login(user)
+    login_as(client, user)
     for name, url in admin_urls():
         assert client.get(url).status_code == 403, name
