@@ -1,9 +1,36 @@
-"""Candidates and their routes (the candidates work extends this module)."""
+"""Candidates and their routes: identity, pathways, ECF, accommodations, VAE, dossier professionnel."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+PORTFOLIO_MAX_BYTES = 10 * 1024 * 1024
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, without accents, punctuation or repeated spaces: ``"  Lefèvre-D'Arc "`` -> ``"lefevre d arc"``."""
+    if text.isascii():
+        return _NOT_WORD.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", bare.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae")).strip()
+
+
+def identity_key(birth_name: str, given_names: str, birth_date: date) -> str:
+    """The key that names a person for duplicate detection: birth name, first given name, birth date."""
+    given = fold(given_names.replace(",", " ")).split(" ")[0] if given_names.strip() else ""
+    return f"{fold(birth_name)}|{given}|{birth_date.isoformat()}"
 
 
 class Candidate(models.Model):
@@ -17,11 +44,239 @@ class Candidate(models.Model):
     centre = models.ForeignKey(
         "directory.ApprovedCentre", on_delete=models.PROTECT, related_name="candidates", verbose_name=_("centre")
     )
+    identity_key = models.CharField(_("identity key"), max_length=400, editable=False, default="")
 
     class Meta:
         ordering = ["birth_name", "given_names"]
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "identity_key"],
+                name="candidate_unique_identity_per_centre",
+                violation_error_message=_(
+                    "A candidate with the same birth name, first given name and date of birth already exists "
+                    "in this centre."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["identity_key"], name="candidate_identity_key")]
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.usual_name or self.birth_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column, not a cascade: kept in step with the names it is made of.
+        self.identity_key = self.compute_identity_key()
+        super().save(*args, **kwargs)
+
+    def compute_identity_key(self) -> str:
+        return identity_key(self.birth_name, self.given_names, self.birth_date)
+
+
+class Route(models.TextChoices):
+    """R-10, R-11. Same values as ``titrepro.rules.standing.Route``."""
+
+    TRAINING = "training", _("Training")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+    VAE = "vae", _("VAE")
+    ACCUMULATION = "accumulation", _("Accumulation of CCPs")
+
+
+class Pathway(models.Model):
+    """A candidate's route to a title (R-10, R-11)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="pathways")
+    title = models.ForeignKey("catalogue.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("title"))
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices)
+    # directory.TrainingProvider does not exist yet: the provider's name, until it does.
+    provider_name = models.CharField(_("training provider"), max_length=200, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["candidate", "started_on", "pk"]
+        verbose_name = _("pathway")
+        verbose_name_plural = _("pathways")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="pathway_ends_after_start",
+                violation_error_message=_("A pathway cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "title", "route"],
+                name="pathway_unique_route_per_title",
+                violation_error_message=_("This candidate already has this route to this title."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — {self.title.code} ({self.get_route_display()})"
+
+
+class AssessmentResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class InTrainingAssessment(models.Model):
+    """An ECF result for one CCP, given by the training provider (R-53)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="assessments")
+    ccp = models.ForeignKey("catalogue.CCP", on_delete=models.PROTECT, related_name="+", verbose_name=_("CCP"))
+    result = models.CharField(_("result"), max_length=10, choices=AssessmentResult.choices)
+    assessed_on = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["pathway", "ccp__number", "assessed_on"]
+        verbose_name = _("in-training assessment (ECF)")
+        verbose_name_plural = _("in-training assessments (ECF)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "ccp", "assessed_on"],
+                name="ecf_unique_per_day",
+                violation_error_message=_("This ECF result is already recorded."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pathway.candidate} — CCP {self.ccp.number}: {self.get_result_display()}"
+
+
+class AccommodationKind(models.TextChoices):
+    """R-85: adapted validation methods."""
+
+    EXTRA_TIME = "extra_time", _("Extra time")
+    HUMAN_AID = "human_aid", _("Human aid")
+    ADAPTED_ROOM = "adapted_room", _("Adapted room")
+    EQUIPMENT = "equipment", _("Adapted equipment")
+    OTHER = "other", _("Other")
+
+
+class DecisionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class Accommodation(models.Model):
+    """A disabled candidate's request for adapted tests, decided by the authority (R-85, R-86)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="accommodations")
+    requested_on = models.DateField(_("requested on"))
+    kinds = models.JSONField(_("accommodations asked for"), default=list)
+    details = models.TextField(_("details"), blank=True)
+    medical_opinion_on = models.DateField(_("date of the medical opinion"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DecisionStatus.choices, default="requested")
+    decided_by = models.ForeignKey(
+        "directory.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "pk"]
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_on__isnull=True)
+                | (~Q(status="requested") & Q(decided_on__isnull=False, decided_by__isnull=False)),
+                name="accommodation_decision_is_dated",
+                violation_error_message=_("A decision has a date and an authority; a request has neither."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — {self.requested_on:%d/%m/%Y} ({self.get_status_display()})"
+
+    def kind_labels(self) -> list[str]:
+        labels = dict(AccommodationKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.kinds]
+
+
+class VaeStatusChoice(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ADMISSIBLE = "admissible", _("Admissible")
+    REFUSED = "refused", _("Refused")
+
+
+class VaeApplication(models.Model):
+    """A VAE admissibility application; ``filed_on`` is when the complete file was received (R-20 to R-22)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="vae_applications")
+    title = models.ForeignKey("catalogue.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("title"))
+    filed_on = models.DateField(_("complete file received on"))
+    status = models.CharField(_("status"), max_length=12, choices=VaeStatusChoice.choices, default="pending")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "directory.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["filed_on", "pk"]
+        verbose_name = _("VAE application")
+        verbose_name_plural = _("VAE applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_on__isnull=True)
+                | (~Q(status="pending") & Q(decided_on__isnull=False, decided_on__gte=models.F("filed_on"))),
+                name="vae_decision_is_dated",
+                violation_error_message=_("A decision has a date, on or after the file was received."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — VAE {self.title.code} ({self.filed_on:%d/%m/%Y})"
+
+
+def validate_pdf(file: Any) -> None:
+    """At most 10 MB, and a real PDF (it starts with ``%PDF-``), whatever its name says."""
+    if file.size is not None and file.size > PORTFOLIO_MAX_BYTES:
+        raise ValidationError(_("The file is too large: 10 MB at most."), code="too_large")
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(5)
+    file.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+
+
+class ProfessionalPortfolio(models.Model):
+    """The candidate's dossier professionnel (DP) for a title, with their declaration on honour."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="portfolios")
+    title = models.ForeignKey("catalogue.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("title"))
+    file = models.FileField(_("file (PDF)"), upload_to="portfolios/%Y/%m/", validators=[validate_pdf])
+    declaration_on_honour = models.BooleanField(_("declaration on honour"), default=False)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("professional portfolio")
+        verbose_name_plural = _("professional portfolios")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declaration_on_honour=True, signed_on__isnull=False),
+                name="portfolio_declared_and_signed",
+                violation_error_message=_("The declaration on honour must be ticked and dated."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — DP {self.title.code}"

@@ -1,0 +1,356 @@
+"""Pages of the role spaces: thin views over candidates.queries (reads) and candidates.services (writes)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.candidates import imports, queries, services
+from titrepro.candidates.forms_spaces import DecisionForm, ImportForm, PortfolioForm, SearchForm
+from titrepro.candidates.models import (
+    AccommodationKind,
+    DecisionStatus,
+    InTrainingAssessment,
+    Pathway,
+    VaeStatusChoice,
+)
+
+SESSION_IMPORT = "candidates_pending_import"
+
+
+def _crumbs(*links: tuple[str, str]) -> dict[str, Any]:
+    *parents, (current, _url) = links
+    return {"root_dir": "/", "links": [{"url": url, "title": title} for title, url in parents], "current": current}
+
+
+# --- centre staff ------------------------------------------------------------------
+
+
+@login_required
+def centre_candidate_list(request: HttpRequest) -> HttpResponse:
+    candidates = queries.centre_candidates(request.user)
+    form = SearchForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["q"]:
+        candidates = queries.search(candidates, form.cleaned_data["q"])
+    page = Paginator(candidates.order_by("birth_name", "given_names", "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "candidates/spaces/centre_candidate_list.html",
+        {
+            "form": form,
+            "page": page,
+            "breadcrumb": _crumbs((_("Candidates of my centre"), "")),
+        },
+    )
+
+
+@login_required
+def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_scoped_or_404(
+        queries.centre_candidates(request.user).prefetch_related(
+            Prefetch(
+                "pathways",
+                queryset=Pathway.objects.select_related("title").prefetch_related(
+                    Prefetch("assessments", queryset=InTrainingAssessment.objects.select_related("ccp"))
+                ),
+            ),
+            "accommodations",
+            "vae_applications__title",
+            "portfolios__title",
+        ),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    vae = [(application, queries.vae_status(application, today)) for application in candidate.vae_applications.all()]
+    return render(
+        request,
+        "candidates/spaces/centre_candidate_detail.html",
+        {
+            "candidate": candidate,
+            "vae": vae,
+            "history": list(queries.history(candidate)[:50]),
+            "breadcrumb": _crumbs(
+                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (str(candidate), "")
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_import(request: HttpRequest) -> HttpResponse:
+    centres = queries.centres_managed_by(request.user)
+    form = ImportForm(centres=centres)
+    report: imports.ImportReport | None = None
+    token = ""
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.get(SESSION_IMPORT)
+        if not pending or pending.get("token") != request.POST.get("token"):
+            messages.error(request, _("This import has expired: upload the file again."))
+            return redirect("spaces:centre_import")
+        centre = get_scoped_or_404(centres, pk=pending["centre"])
+        content = base64.b64decode(pending["content"])
+        del request.session[SESSION_IMPORT]
+        report = services.check_and_import(request.user, centre, pending["name"], content)
+        if report.ok:
+            messages.success(
+                request,
+                _("%(created)s candidates created, %(present)s already present.")
+                % {"created": report.created, "present": report.already_present},
+            )
+            return redirect("spaces:centre_candidate_list")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, centres=centres)
+        if form.is_valid():
+            centre = form.cleaned_data["centre"]
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            report = services.check_and_import(request.user, centre, upload.name, content, commit=False)
+            if report.ok:
+                token = hashlib.sha256(content).hexdigest()[:32]
+                request.session[SESSION_IMPORT] = {
+                    "token": token,
+                    "centre": centre.pk,
+                    "name": upload.name,
+                    "content": base64.b64encode(content).decode("ascii"),
+                }
+    return render(
+        request,
+        "candidates/spaces/centre_import.html",
+        {
+            "form": form,
+            "errors": form.error_list() if form.is_bound else [],
+            "report": report,
+            "shown_errors": report.errors[:500] if report else [],
+            "token": token,
+            "columns": imports.COLUMNS,
+            "breadcrumb": _crumbs(
+                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("Import candidates"), "")
+            ),
+        },
+    )
+
+
+@login_required
+def centre_export(request: HttpRequest) -> HttpResponse:
+    centres = queries.centres_managed_by(request.user)
+    centre_id = request.GET.get("centre")
+    if centre_id is None or not centre_id.isdigit():
+        centre = centres.order_by("pk").first()
+        if centre is None:
+            return redirect("spaces:centre_candidate_list")
+    else:
+        centre = get_scoped_or_404(centres, pk=int(centre_id))
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            imports.export_xlsx(centre),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.xlsx"'
+        return response
+    response = HttpResponse(imports.export_csv(centre), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.csv"'
+    return response
+
+
+# --- candidate ----------------------------------------------------------------------
+
+
+@login_required
+def candidate_home(request: HttpRequest) -> HttpResponse:
+    candidates = list(
+        queries.own_candidates(request.user).prefetch_related(
+            "pathways__title", "accommodations", "vae_applications__title", "portfolios__title"
+        )
+    )
+    today = timezone.localdate()
+    records = [
+        {
+            "candidate": candidate,
+            "vae": [(a, queries.vae_status(a, today)) for a in candidate.vae_applications.all()],
+        }
+        for candidate in candidates
+    ]
+    return render(
+        request,
+        "candidates/spaces/candidate_home.html",
+        {"records": records, "breadcrumb": _crumbs((_("My space"), ""))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_portfolio(request: HttpRequest) -> HttpResponse:
+    candidate = queries.own_candidates(request.user).order_by("pk").first()
+    if candidate is None:  # pragma: no cover - own_candidates raises 403 for a user without a candidate role
+        return redirect("spaces:candidate_home")
+    form = PortfolioForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_portfolio(
+                request.user,
+                candidate,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                declaration=form.cleaned_data["declaration"],
+                signed_on=form.cleaned_data["signed_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your dossier professionnel has been received."))
+            return redirect("spaces:candidate_home")
+    return render(
+        request,
+        "candidates/spaces/candidate_portfolio.html",
+        {
+            "form": form,
+            "errors": form.error_list() if form.is_bound else [],
+            "breadcrumb": _crumbs((_("My space"), reverse("spaces:candidate_home")), (_("Dossier professionnel"), "")),
+        },
+    )
+
+
+# --- authority agent ----------------------------------------------------------------
+
+
+@login_required
+def authority_vae_list(request: HttpRequest) -> HttpResponse:
+    applications = queries.vae_applications_for_authority(request.user)
+    today = timezone.localdate()
+    pending = [(a, queries.vae_status(a, today)) for a in applications.filter(status=VaeStatusChoice.PENDING)]
+    decided = applications.exclude(status=VaeStatusChoice.PENDING).order_by("-decided_on", "-pk")[:50]
+    return render(
+        request,
+        "candidates/spaces/authority_vae_list.html",
+        {"pending": pending, "decided": decided, "breadcrumb": _crumbs((_("VAE admissibility"), ""))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_vae_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_scoped_or_404(queries.vae_applications_for_authority(request.user), pk=pk)
+    today = timezone.localdate()
+    form = DecisionForm(
+        request.POST or None,
+        initial={"decided_on": today},
+        yes=("admissible", _("Admissible")),
+        no=("refused", _("Refused")),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_vae(
+                request.user,
+                application,
+                admissible=form.positive,
+                on=form.cleaned_data["decided_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("spaces:authority_vae_list")
+    allowed, why = services.can_decide_vae(application, today)
+    return render(
+        request,
+        "candidates/spaces/decision.html",
+        {
+            "form": form,
+            "errors": form.error_list() if form.is_bound else [],
+            "heading": _("VAE admissibility of %(candidate)s") % {"candidate": application.candidate},
+            "object": application,
+            "facts": [
+                (_("Title"), f"{application.title.code} – {application.title.label}"),
+                (_("Centre"), application.candidate.centre.name),
+                (_("Complete file received on"), application.filed_on),
+                (_("Decision due by"), queries.vae_status(application, today).decision_due or ""),
+            ],
+            "allowed": allowed,
+            "why": why,
+            "breadcrumb": _crumbs(
+                (_("VAE admissibility"), reverse("spaces:authority_vae_list")), (str(application.candidate), "")
+            ),
+        },
+    )
+
+
+@login_required
+def authority_accommodation_list(request: HttpRequest) -> HttpResponse:
+    accommodations = queries.accommodations_for_authority(request.user)
+    return render(
+        request,
+        "candidates/spaces/authority_accommodation_list.html",
+        {
+            "pending": accommodations.filter(status=DecisionStatus.REQUESTED).order_by("requested_on", "pk"),
+            "decided": accommodations.exclude(status=DecisionStatus.REQUESTED).order_by("-decided_on", "-pk")[:50],
+            "breadcrumb": _crumbs((_("Accommodation requests"), "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_accommodation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    accommodation = get_scoped_or_404(queries.accommodations_for_authority(request.user), pk=pk)
+    form = DecisionForm(
+        request.POST or None,
+        initial={"decided_on": timezone.localdate()},
+        yes=("granted", _("Granted")),
+        no=("refused", _("Refused")),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_accommodation(
+                request.user,
+                accommodation,
+                granted=form.positive,
+                on=form.cleaned_data["decided_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("spaces:authority_accommodation_list")
+    labels = dict(AccommodationKind.choices)
+    allowed = accommodation.status == DecisionStatus.REQUESTED
+    return render(
+        request,
+        "candidates/spaces/decision.html",
+        {
+            "form": form,
+            "errors": form.error_list() if form.is_bound else [],
+            "heading": _("Accommodation request of %(candidate)s") % {"candidate": accommodation.candidate},
+            "object": accommodation,
+            "facts": [
+                (_("Centre"), accommodation.candidate.centre.name),
+                (_("Requested on"), accommodation.requested_on),
+                (_("Accommodations asked for"), ", ".join(str(labels.get(k, k)) for k in accommodation.kinds)),
+                (_("Details"), accommodation.details),
+                (_("Date of the medical opinion"), accommodation.medical_opinion_on or _("not given")),
+            ],
+            "allowed": allowed,
+            "why": "" if allowed else _("This request is already decided."),
+            "breadcrumb": _crumbs(
+                (_("Accommodation requests"), reverse("spaces:authority_accommodation_list")),
+                (str(accommodation.candidate), ""),
+            ),
+        },
+    )
