@@ -153,6 +153,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "catalogue:title_list"
 
+# Uploaded files (professional portfolios) are personal data: kept outside any
+# publicly served folder and only ever sent through a view that checks the scope.
+MEDIA_ROOT = Path(os.environ.get("TITREPRO_MEDIA_DIR", DATA_DIR / "private-media"))
+MEDIA_URL = "/private-media/"  # never routed: no URL serves MEDIA_ROOT directly
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 

@@ -32,7 +32,7 @@ def write(target: Authority, count: int, actor: object = None) -> list[AuditEntr
     return entries
 
 
-def tamper(sql: str, *params: object) -> None:
+def tamper(sql: str, *params: str) -> None:
     """Edit the table behind the application's back, as an attacker with database access would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
