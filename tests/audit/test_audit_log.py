@@ -89,7 +89,8 @@ def test_editing_an_entry_in_the_database_is_detected_and_named(authority: Autho
     with pytest.raises(CommandError) as caught:
         call_command("audit", "verify", stderr=err)
     assert caught.value.returncode == 1
-    assert f"#{broken.sequence}" in str(caught.value)
+    assert f"n° {broken.sequence}" in str(caught.value)  # "Journal d’audit rompu à l’entrée n° 2 : …"
+    assert broken.message() in str(caught.value)
 
 
 def test_rehashing_an_edited_entry_breaks_the_next_link(authority: Authority) -> None:

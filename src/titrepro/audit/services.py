@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from titrepro.audit.models import GENESIS, AuditEntry
 
@@ -58,7 +59,15 @@ def record(
 @dataclass(frozen=True)
 class Break:
     sequence: int
-    problem: str
+    problem: str  # "missing" (an entry before it is gone), "unlinked", "edited"
+
+    def message(self) -> str:
+        messages = {
+            "missing": _("the entry before it is missing (deleted)"),
+            "unlinked": _("it does not chain to the previous entry"),
+            "edited": _("its content does not match its hash (edited)"),
+        }
+        return str(messages[self.problem])
 
 
 def verify(batch: int = 5000) -> Break | None:
@@ -67,11 +76,11 @@ def verify(batch: int = 5000) -> Break | None:
     expected_sequence = 1
     for entry in _entries(batch):
         if entry.sequence != expected_sequence:
-            return Break(entry.sequence, f"sequence {expected_sequence} is missing")
+            return Break(entry.sequence, "missing")
         if entry.previous_hash != expected_previous:
-            return Break(entry.sequence, "does not chain to the previous entry")
+            return Break(entry.sequence, "unlinked")
         if entry.compute_hash() != entry.hash:
-            return Break(entry.sequence, "its content does not match its hash (edited)")
+            return Break(entry.sequence, "edited")
         expected_previous = entry.hash
         expected_sequence += 1
     return None

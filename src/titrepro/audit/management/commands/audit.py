@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if broken is not None:
             raise CommandError(
                 _("Audit log broken at entry #%(sequence)d: %(problem)s.")
-                % {"sequence": broken.sequence, "problem": broken.problem},
+                % {"sequence": broken.sequence, "problem": broken.message()},
                 returncode=1,
             )
         self.stdout.write(_("Audit log intact: %(count)d entries.") % {"count": AuditEntry.objects.count()})
