@@ -108,3 +108,36 @@ def test_candidate_uploads_the_portfolio(
     assert ProfessionalPortfolio.objects.filter(candidate=candidate).count() == 1
     home = client.get(reverse("spaces:candidate_home"))
     assert candidate.birth_name in home.content.decode()
+
+
+def test_entering_a_candidate_by_hand_detects_duplicates(client: Client) -> None:
+    here, there = make_centre(code="HERE"), make_centre(code="THERE")
+    make_candidate(
+        centre=there, birth_name="Durand", given_names="Léa Marie", birth_date=timezone.datetime(1990, 5, 4).date()
+    )
+    staff = user_with_role(RoleKind.CENTRE_STAFF, centre=here)
+    login_as(client, staff)
+    url = reverse("spaces:centre_candidate_new")
+    assert client.get(url).status_code == 200
+    form = {
+        "centre": here.pk,
+        "birth_name": "DURAND",
+        "given_names": "Léa",
+        "birth_date": "1990-05-04",
+        "birth_place": "Lyon",
+    }
+    response = client.post(url, form, follow=True)
+    created = Candidate.objects.get(centre=here)
+    assert response.redirect_chain[-1][0] == reverse("spaces:centre_candidate_detail", args=[created.pk])
+    page = response.content.decode()
+    assert "THERE" in page or there.name in page  # warned: the same person is a candidate elsewhere
+    assert AuditEntry.objects.filter(action="candidate.created", object_id=str(created.pk)).exists()
+    # The same person again in the same centre: refused, in French, nothing written.
+    again = client.post(url, {**form, "birth_name": "Durand"})
+    assert again.status_code == 200
+    assert gettext("Error:") in again.content.decode()
+    assert Candidate.objects.filter(centre=here).count() == 1
+    # Another centre's id: not a choice for this user.
+    other = client.post(url, {**form, "centre": there.pk, "given_names": "Paul"})
+    assert other.status_code == 200
+    assert not Candidate.objects.filter(given_names="Paul").exists()

@@ -38,6 +38,7 @@ pytestmark = pytest.mark.django_db
 PROTECTED_URLS = [
     "spaces:centre_candidate_list",
     "spaces:centre_candidate_detail",
+    "spaces:centre_candidate_new",
     "spaces:centre_import",
     "spaces:centre_export",
     "spaces:candidate_home",
@@ -104,6 +105,7 @@ def page_cases(w: World) -> list[tuple[str, str, Any, Any, str | None]]:
             w.me,
             reverse("spaces:centre_candidate_detail", args=[w.other_candidate.pk]),
         ),
+        ("centre_candidate_new", reverse("spaces:centre_candidate_new"), w.staff, w.agent, None),
         ("centre_import", reverse("spaces:centre_import"), w.staff, w.agent, None),
         (
             "centre_export",

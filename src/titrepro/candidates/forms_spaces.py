@@ -92,3 +92,22 @@ class PortfolioForm(DsfrForm):
         label=_("I declare on my honour that the information in this dossier is accurate and that I wrote it."),
     )
     signed_on = forms.DateField(label=_("Date of signature"), widget=DATE_WIDGET)
+
+
+class CandidateForm(DsfrForm):
+    """Entering one candidate by hand (duplicates are checked by the service)."""
+
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=ApprovedCentre.objects.none(), empty_label=None)
+    birth_name = forms.CharField(label=_("birth name"), max_length=150)
+    usual_name = forms.CharField(label=_("usual name"), max_length=150, required=False)
+    given_names = forms.CharField(label=_("given names"), max_length=200)
+    birth_date = forms.DateField(
+        label=_("date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    birth_place = forms.CharField(label=_("place of birth"), max_length=200)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, centres: QuerySet[ApprovedCentre], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]

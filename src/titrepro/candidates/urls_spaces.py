@@ -7,6 +7,7 @@ from titrepro.candidates import views_spaces as views
 app_name = "spaces"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("centre/candidats/", views.centre_candidate_list, name="centre_candidate_list"),
+    path("centre/candidats/nouveau/", views.centre_candidate_new, name="centre_candidate_new"),
     path("centre/candidats/<int:pk>/", views.centre_candidate_detail, name="centre_candidate_detail"),
     path("centre/candidats/importer/", views.centre_import, name="centre_import"),
     path("centre/candidats/exporter/", views.centre_export, name="centre_export"),

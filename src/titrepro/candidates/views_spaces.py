@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import imports, queries, services
-from titrepro.candidates.forms_spaces import DecisionForm, ImportForm, PortfolioForm, SearchForm
+from titrepro.candidates.forms_spaces import CandidateForm, DecisionForm, ImportForm, PortfolioForm, SearchForm
 from titrepro.candidates.models import (
     AccommodationKind,
     DecisionStatus,
@@ -54,6 +54,38 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "breadcrumb": _crumbs((_("Candidates of my centre"), "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_candidate_new(request: HttpRequest) -> HttpResponse:
+    """Enter one candidate: refused if the same person is already a candidate of the centre,
+    with a warning when they are one elsewhere (duplicate detection on entry)."""
+    centres = queries.centres_managed_by(request.user)
+    form = CandidateForm(request.POST or None, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        identity = {name: value for name, value in form.cleaned_data.items() if name != "centre"}
+        try:
+            candidate, warnings = services.create_candidate(request.user, form.cleaned_data["centre"], **identity)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("The candidate is registered."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    return render(
+        request,
+        "candidates/spaces/centre_candidate_new.html",
+        {
+            "form": form,
+            "errors": form.error_list(),
+            "breadcrumb": _crumbs(
+                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("New candidate"), "")
+            ),
         },
     )
 
