@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -112,9 +114,7 @@ def test_candidate_uploads_the_portfolio(
 
 def test_entering_a_candidate_by_hand_detects_duplicates(client: Client) -> None:
     here, there = make_centre(code="HERE"), make_centre(code="THERE")
-    make_candidate(
-        centre=there, birth_name="Durand", given_names="Léa Marie", birth_date=timezone.datetime(1990, 5, 4).date()
-    )
+    make_candidate(centre=there, birth_name="Durand", given_names="Léa Marie", birth_date=date(1990, 5, 4))
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=here)
     login_as(client, staff)
     url = reverse("spaces:centre_candidate_new")
