@@ -149,6 +149,17 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+# The cache holds the login throttling counters (accounts/throttle.py). Several
+# workers must share them, so production uses the database (no broker needed;
+# create the table once with `titrepro createcachetable`).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if DEVELOPMENT
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "titrepro_cache"}
+    )
+}
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "catalogue:title_list"
