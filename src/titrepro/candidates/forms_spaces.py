@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.candidates.imports import MAX_FILE_BYTES
-from titrepro.candidates.models import validate_pdf
-from titrepro.catalogue.models import Title
+from titrepro.candidates.models import AccommodationKind, AssessmentResult, Candidate, Pathway, validate_pdf
+from titrepro.catalogue.models import CCP, Title
 from titrepro.directory.models import ApprovedCentre
 
 PAGE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def not_in_future(value: date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."), code="future")
 
 
 class DsfrForm(forms.Form):
@@ -111,3 +118,75 @@ class CandidateForm(DsfrForm):
     def __init__(self, *args: Any, centres: QuerySet[ApprovedCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+
+
+if TYPE_CHECKING:
+    _PathwayField = forms.ModelChoiceField[Pathway]
+else:
+    _PathwayField = forms.ModelChoiceField
+
+
+class PathwayChoiceField(_PathwayField):
+    def label_from_instance(self, obj: Pathway) -> str:
+        return f"{obj.title.code} – {obj.title.label} ({obj.get_route_display()})"
+
+
+def ccp_label(ccp: CCP) -> str:
+    return f"CCP {ccp.number} – {ccp.label} ({ccp.version.label})"
+
+
+class AssessmentForm(DsfrForm):
+    """An ECF result: the route (of this candidate), the CCP (of a version of that route's title)."""
+
+    pathway = PathwayChoiceField(label=_("Route"), queryset=Pathway.objects.none())
+    ccp = forms.ModelChoiceField(
+        label=_("CCP"),
+        queryset=CCP.objects.none(),
+        help_text=_("The CCP must belong to a version of the title of the route."),
+    )
+    result = forms.ChoiceField(label=_("Result"), choices=AssessmentResult.choices, widget=forms.RadioSelect)
+    assessed_on = forms.DateField(label=_("Date of the ECF"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, candidate: Candidate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pathways = Pathway.objects.filter(candidate=candidate).select_related("title").order_by("title__code", "pk")
+        ccps = (
+            CCP.objects.filter(version__title__in={p.title_id for p in pathways})
+            .select_related("version__title")
+            .order_by("version__title__code", "version__valid_from", "version__label", "number")
+        )
+        self.fields["pathway"].queryset = pathways  # type: ignore[attr-defined]
+        self.fields["ccp"].queryset = ccps  # type: ignore[attr-defined]
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for ccp in ccps:
+            groups.setdefault(f"{ccp.version.title.code} – {ccp.version.title.label}", []).append(
+                (ccp.pk, ccp_label(ccp))
+            )
+        field = self.fields["ccp"]
+        field.choices = [("", field.empty_label), *groups.items()]  # type: ignore[attr-defined]
+
+
+class VaeFilingForm(DsfrForm):
+    title = forms.ModelChoiceField(label=_("Title"), queryset=Title.objects.order_by("code"), to_field_name="code")
+    filed_on = forms.DateField(
+        label=_("Complete file received on"),
+        widget=DATE_WIDGET,
+        validators=[not_in_future],
+        help_text=_("The authority has two months from this date to decide."),
+    )
+
+
+class AccommodationRequestForm(DsfrForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("Accommodations asked for"),
+        choices=AccommodationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    details = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    medical_opinion_on = forms.DateField(
+        label=_("Date of the medical opinion"),
+        required=False,
+        widget=DATE_WIDGET,
+        validators=[not_in_future],
+        help_text=_("The authority grants an accommodation on a medical opinion."),
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,11 @@ from titrepro.candidates import imports
 from titrepro.candidates.models import (
     Accommodation,
     AccommodationKind,
+    AssessmentResult,
     Candidate,
     DecisionStatus,
+    InTrainingAssessment,
+    Pathway,
     ProfessionalPortfolio,
     VaeApplication,
     VaeStatusChoice,
@@ -32,7 +36,7 @@ from titrepro.candidates.models import (
 )
 from titrepro.candidates.queries import vae_status
 from titrepro.candidates.reasons import reason_message
-from titrepro.catalogue.models import Title
+from titrepro.catalogue.models import CCP, Title
 from titrepro.directory.models import ApprovedCentre
 from titrepro.rules import standing as rules
 
@@ -151,6 +155,42 @@ def check_and_import(
     if commit and report.ok:
         return import_candidates(user, centre, report)
     return report
+
+
+# --- ECF (évaluations en cours de formation, R-53) ------------------------------------
+
+
+@transaction.atomic
+def record_assessment(user: Any, pathway: Pathway, ccp: CCP, result: str, assessed_on: date) -> InTrainingAssessment:
+    """Record an ECF result for one CCP of the pathway's title, on a date not in the future."""
+    pathway = Pathway.objects.select_related("candidate__centre", "title").get(pk=pathway.pk)
+    check_centre_staff(user, pathway.candidate.centre)
+    ccp = CCP.objects.select_related("version__title").get(pk=ccp.pk)
+    if ccp.version.title_id != pathway.title_id:
+        raise ValidationError(
+            _("CCP %(number)s of %(other)s is not a CCP of the title of this route (%(title)s).")
+            % {"number": ccp.number, "other": ccp.version.title.code, "title": pathway.title.code}
+        )
+    if result not in AssessmentResult.values:
+        raise ValidationError(_("Choose the result of the ECF from the list."))
+    if assessed_on > timezone.localdate():
+        raise ValidationError(_("The date of the ECF cannot be in the future."))
+    if InTrainingAssessment.objects.filter(pathway=pathway, ccp=ccp, assessed_on=assessed_on).exists():
+        raise ValidationError(_("This ECF result is already recorded."))
+    assessment = InTrainingAssessment.objects.create(pathway=pathway, ccp=ccp, result=result, assessed_on=assessed_on)
+    record(
+        actor=user,
+        action="assessment.recorded",
+        target=assessment,
+        data={
+            "title": pathway.title.code,
+            "version": ccp.version.label,
+            "ccp": ccp.number,
+            "result": result,
+            "assessed_on": assessed_on.isoformat(),
+        },
+    )
+    return assessment
 
 
 # --- VAE ------------------------------------------------------------------------------

@@ -9,6 +9,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("centre/candidats/", views.centre_candidate_list, name="centre_candidate_list"),
     path("centre/candidats/nouveau/", views.centre_candidate_new, name="centre_candidate_new"),
     path("centre/candidats/<int:pk>/", views.centre_candidate_detail, name="centre_candidate_detail"),
+    path("centre/candidats/<int:pk>/ecf/nouveau/", views.centre_assessment_add, name="centre_assessment_add"),
+    path("centre/candidats/<int:pk>/vae/nouveau/", views.centre_vae_file, name="centre_vae_file"),
+    path(
+        "centre/candidats/<int:pk>/amenagement/nouveau/",
+        views.centre_accommodation_request,
+        name="centre_accommodation_request",
+    ),
     path("centre/candidats/importer/", views.centre_import, name="centre_import"),
     path("centre/candidats/exporter/", views.centre_export, name="centre_export"),
     path("candidat/", views.candidate_home, name="candidate_home"),

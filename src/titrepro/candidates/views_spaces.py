@@ -20,9 +20,20 @@ from django.views.decorators.http import require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import imports, queries, services
-from titrepro.candidates.forms_spaces import CandidateForm, DecisionForm, ImportForm, PortfolioForm, SearchForm
+from titrepro.candidates.forms_spaces import (
+    AccommodationRequestForm,
+    AssessmentForm,
+    CandidateForm,
+    DecisionForm,
+    DsfrForm,
+    ImportForm,
+    PortfolioForm,
+    SearchForm,
+    VaeFilingForm,
+)
 from titrepro.candidates.models import (
     AccommodationKind,
+    Candidate,
     DecisionStatus,
     InTrainingAssessment,
     Pathway,
@@ -120,6 +131,116 @@ def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _centre_candidate_form(
+    request: HttpRequest, candidate: Candidate, form: DsfrForm, heading: str, submit: str, intro: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "candidates/spaces/centre_candidate_form.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "errors": form.error_list() if form.is_bound else [],
+            "heading": heading,
+            "intro": intro,
+            "submit": submit,
+            "breadcrumb": _crumbs(
+                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")),
+                (str(candidate), reverse("spaces:centre_candidate_detail", args=[candidate.pk])),
+                (heading, ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an ECF result (évaluation en cours de formation) for a CCP of one of the candidate's routes."""
+    candidate = get_scoped_or_404(queries.centre_candidates(request.user), pk=pk)
+    form = AssessmentForm(
+        request.POST if request.method == "POST" else None,
+        candidate=candidate,
+        initial={"assessed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assessment(
+                request.user,
+                form.cleaned_data["pathway"],
+                form.cleaned_data["ccp"],
+                form.cleaned_data["result"],
+                form.cleaned_data["assessed_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The ECF result is recorded."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    no_route = not candidate.pathways.exists()
+    return _centre_candidate_form(
+        request,
+        candidate,
+        form,
+        _("Record an ECF result"),
+        _("Record the result"),
+        _("This candidate has no route yet: an ECF result belongs to a route to a title.") if no_route else "",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_vae_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a complete VAE file received by the authority (yearly limits of R-22)."""
+    candidate = get_scoped_or_404(queries.centre_candidates(request.user), pk=pk)
+    form = VaeFilingForm(request.POST if request.method == "POST" else None, initial={"filed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_vae_application(
+                request.user, candidate, form.cleaned_data["title"], form.cleaned_data["filed_on"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The VAE application is recorded."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    return _centre_candidate_form(
+        request,
+        candidate,
+        form,
+        _("File a VAE application"),
+        _("Record the application"),
+        _(
+            "Per calendar year, a person may file one application for the same certification "
+            "and applications for at most three different certifications."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_accommodation_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Request adapted tests for a disabled candidate (R-85); the authority decides (R-86)."""
+    candidate = get_scoped_or_404(queries.centre_candidates(request.user), pk=pk)
+    form = AccommodationRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_accommodation(
+                request.user,
+                candidate,
+                requested_on=timezone.localdate(),
+                kinds=form.cleaned_data["kinds"],
+                details=form.cleaned_data["details"],
+                medical_opinion_on=form.cleaned_data["medical_opinion_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The accommodation request is sent to the authority."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    return _centre_candidate_form(request, candidate, form, _("Request an accommodation"), _("Send the request"))
 
 
 @login_required
