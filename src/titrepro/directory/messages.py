@@ -66,20 +66,3 @@ def refusal_message(code: str, **values: Any) -> str:
     }
     message = messages.get(code, code)
     return message % values if values else message
-
-
-def action_label(action: str) -> str:
-    """The label of an audit action of the directory, for the "History" blocks."""
-    labels = {
-        "approval.granted": _("Approval granted"),
-        "approval.suspended": _("Approval suspended"),
-        "approval.reinstated": _("Approval reinstated"),
-        "approval.withdrawn": _("Approval withdrawn"),
-        "habilitation.granted": _("Habilitation granted"),
-        "habilitation.ended": _("Habilitation ended"),
-        "jury_member.profile_updated": _("Profile updated"),
-        "jury_member.experience_added": _("Professional experience added"),
-        "declared_link.added": _("Link declared"),
-        "declared_link.removed": _("Declared link removed"),
-    }
-    return labels.get(action, action)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.audit.labels import action_label
 from titrepro.audit.services import history
 from titrepro.directory import queries, services
 from titrepro.directory.forms import (
@@ -29,7 +30,6 @@ from titrepro.directory.forms import (
     ReasonForm,
     WithdrawForm,
 )
-from titrepro.directory.messages import action_label
 from titrepro.directory.models import Approval, ApprovalStatus, DeclaredLink, Habilitation, JuryMember
 from titrepro.directory.services import Refused
 

@@ -1,0 +1,34 @@
+"""What an audit action means, in words, for the "Historique" blocks (the codes stay English)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "approval.granted": _("Approval granted"),
+        "approval.suspended": _("Approval suspended"),
+        "approval.reinstated": _("Approval reinstated"),
+        "approval.withdrawn": _("Approval withdrawn"),
+        "habilitation.granted": _("Habilitation granted"),
+        "habilitation.ended": _("Habilitation ended"),
+        "jury_member.profile_updated": _("Profile updated"),
+        "jury_member.experience_added": _("Professional experience added"),
+        "declared_link.added": _("Link declared"),
+        "declared_link.removed": _("Declared link removed"),
+        "candidate.created": _("Candidate registered"),
+        "candidates.imported": _("Candidates imported"),
+        "assessment.recorded": _("ECF result recorded"),
+        "vae.filed": _("VAE application filed"),
+        "vae.decided": _("VAE admissibility decided"),
+        "accommodation.requested": _("Accommodation requested"),
+        "accommodation.decided": _("Accommodation decided"),
+        "portfolio.uploaded": _("Professional portfolio uploaded"),
+        "role.granted": _("Role granted"),
+        "role.revoked": _("Role revoked"),
+        "account.activated": _("Account activated"),
+        "token.created": _("API token created"),
+        "token.revoked": _("API token revoked"),
+    }
+    return labels.get(action, action)
