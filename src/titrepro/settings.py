@@ -170,6 +170,8 @@ MEDIA_ROOT = Path(os.environ.get("TITREPRO_MEDIA_DIR", DATA_DIR / "private-media
 MEDIA_URL = "/private-media/"  # never routed: no URL serves MEDIA_ROOT directly
 
 STATIC_URL = "static/"
+# Project-wide assets served by us (no CDN): vendored htmx (docs/decisions/0016).
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 
 # Content Security Policy with nonces (Django's own CSP support); every asset is served by us.

@@ -32,10 +32,14 @@ def test_simulate_ccp_1_of_tssr_2023(
     expect(page.locator("#id_route_0")).to_be_checked()
     expect(page.locator("#id_v2023_ccp1")).to_be_checked()
     page.get_by_label("Obtenu le (CCP 1, version 2023)").fill("2024-06-14")
-    with page.expect_navigation():
+    # With JavaScript, htmx fetches the result alone and puts it in place: the page is not reloaded.
+    page.evaluate("window.__samePage = true")
+    with page.expect_response(lambda r: "/simuler/?" in r.url and r.request.headers.get("hx-request") == "true"):
         page.get_by_role("button", name="Simuler", exact=True).click()
 
     result = page.locator("section[aria-labelledby=result]")
+    expect(result).to_contain_text("Où en êtes-vous au 28 novembre 2026")
+    assert page.evaluate("window.__samePage") is True
     expect(result).to_contain_text("Où en êtes-vous au 28 novembre 2026")
     expect(result).to_contain_text("Vous détenez le CCP 1")
     expect(result).to_contain_text("obtenu le 14 juin 2024")

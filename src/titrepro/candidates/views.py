@@ -216,6 +216,13 @@ def simulator(request: HttpRequest) -> HttpResponse:
         "title_changed": submitted and chosen is not None and not same_title,
         "breadcrumb": {"root_dir": "/", "links": [], "current": _("Simulate my route")},
     }
+    if request.headers.get("HX-Request") == "true" and submitted and same_title:
+        if result is None:
+            # Errors are shown next to their fields: load the whole page (same URL, no JavaScript needed).
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.get_full_path()
+            return response
+        return render(request, "candidates/includes/result_region.html", context)
     return render(request, "candidates/simulator.html", context)
 
 
