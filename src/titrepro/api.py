@@ -11,9 +11,9 @@ tests/snapshots/openapi.json.
 from ninja import NinjaAPI, Swagger
 
 from titrepro.accounts.api import router as accounts_router
-from titrepro.candidates.api import router as standing_router
 from titrepro.candidates.api_records import router as candidates_router
 from titrepro.catalogue.api import router as catalogue_router
+from titrepro.catalogue.api_standing import router as standing_router
 from titrepro.directory.api import router as directory_router
 
 api = NinjaAPI(

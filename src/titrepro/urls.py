@@ -6,7 +6,6 @@ from titrepro.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("simuler/", include("titrepro.candidates.urls")),
     path("compte/", include("titrepro.accounts.urls")),
     path("espace/", include("titrepro.directory.urls")),
     path("espace/", include("titrepro.candidates.urls_spaces")),

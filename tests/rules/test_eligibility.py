@@ -286,7 +286,7 @@ def test_every_reason_code_has_a_french_message() -> None:
     """The Django layer renders each code; an unknown code would show as itself."""
     import inspect
 
-    from titrepro.candidates import reasons
+    from titrepro.catalogue import reasons
     from titrepro.rules import eligibility, standing
 
     source = inspect.getsource(standing) + inspect.getsource(eligibility)

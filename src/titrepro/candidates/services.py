@@ -35,8 +35,8 @@ from titrepro.candidates.models import (
     validate_pdf,
 )
 from titrepro.candidates.queries import vae_status
-from titrepro.candidates.reasons import reason_message
 from titrepro.catalogue.models import CCP, Title
+from titrepro.catalogue.reasons import reason_message
 from titrepro.directory.models import ApprovedCentre
 from titrepro.rules import standing as rules
 

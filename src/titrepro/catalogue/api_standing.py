@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from titrepro.candidates.standing import StandingInputError, StandingRequest, answer
+from titrepro.catalogue.standing import StandingInputError, StandingRequest, answer
 
 router = Router(tags=["standing"])
 
@@ -24,6 +24,8 @@ _REQUEST_SCHEMA = StandingRequest.model_json_schema(ref_template="#/components/s
     response={200: dict[str, Any], 422: dict[str, Any]},
     auth=None,
     summary="Standing of a candidate",
+    # The operationId ninja derived from the module before it moved from candidates/api.py: the contract stays.
+    operation_id="titrepro_candidates_api_standing",
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST_SCHEMA}}},
     },

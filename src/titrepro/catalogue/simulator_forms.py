@@ -2,7 +2,7 @@
 
 The form is built for one title: one checkbox and one date per CCP of each of
 its versions (the rows come from the catalogue, so their number is fixed for a
-title). ``payload()`` writes the JSON request of ``candidates.standing.answer``
+title). ``payload()`` writes the JSON request of ``catalogue.standing.answer``
 and remembers which form field each part of it came from, so that the
 service's errors (``holdings[0].obtained_on``...) are shown next to the field
 the person filled in.

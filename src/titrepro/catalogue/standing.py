@@ -15,10 +15,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from titrepro.candidates.reasons import reason_message
 from titrepro.catalogue.loader import _french, field_name
 from titrepro.catalogue.models import Title
 from titrepro.catalogue.queries import spec_from_database
+from titrepro.catalogue.reasons import reason_message
 from titrepro.rules import standing as rules
 from titrepro.rules.catalogue import TitleSpec
 

@@ -6,7 +6,7 @@ with an adviser and reloaded, and the page works without JavaScript. No name
 nor any identifier is asked, only a title, a route and dates.
 
 Thin view: the catalogue is read here for the words (labels of titles, CCPs,
-CCS), the standing comes from ``candidates.standing.answer`` like the API's.
+CCS), the standing comes from ``catalogue.standing.answer`` like the API's.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from titrepro.candidates.forms import CatalogueTitle, SimulatorForm, version_rows
-from titrepro.candidates.standing import StandingInputError, answer
 from titrepro.catalogue.models import CCP, CCS, Title, TitleVersion
+from titrepro.catalogue.simulator_forms import CatalogueTitle, SimulatorForm, version_rows
+from titrepro.catalogue.standing import StandingInputError, answer
 
 SIMULATE = "simulate"
 
@@ -222,8 +222,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = request.get_full_path()
             return response
-        return render(request, "candidates/includes/result_region.html", context)
-    return render(request, "candidates/simulator.html", context)
+        return render(request, "catalogue/includes/simulator_result_region.html", context)
+    return render(request, "catalogue/simulator.html", context)
 
 
 def _error_list(form: SimulatorForm) -> list[dict[str, str]]:

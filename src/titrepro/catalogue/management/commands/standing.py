@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from titrepro.candidates.standing import StandingInputError, answer
 from titrepro.catalogue.loader import CatalogueFileError, parse_file
 from titrepro.catalogue.specs import spec_from_document
+from titrepro.catalogue.standing import StandingInputError, answer
 
 
 class Command(BaseCommand):

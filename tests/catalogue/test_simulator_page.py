@@ -39,7 +39,7 @@ def simulate(**fields: str) -> dict[str, str]:
 
 
 def test_url_name() -> None:
-    assert reverse("candidates:simulator") == URL
+    assert reverse("catalogue:simulator") == URL
 
 
 def test_page_renders_step_one(client: Client, builtin_catalogue: LoadReport) -> None:
