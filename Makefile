@@ -35,7 +35,7 @@ RUN := $(UV) run --frozen
 help:
 	@echo "make run    install everything, load the built-in catalogue, serve http://127.0.0.1:8000/"
 	@echo "make test   install everything and run the whole test suite (DATABASE_URL, default SQLite)"
-	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make lint   ruff check, ruff format --check, mypy, lint-imports"
 	@echo "make check  makemigrations --check and check --deploy with production settings"
 
 bootstrap:
@@ -80,6 +80,7 @@ lint: bootstrap
 	echo "==> ruff check"; $(RUN) ruff check . || status=1; \
 	echo "==> ruff format --check"; $(RUN) ruff format --check . || status=1; \
 	echo "==> mypy"; $(RUN) mypy || status=1; \
+	echo "==> lint-imports"; $(RUN) lint-imports || status=1; \
 	exit $$status
 
 # Production settings with dummy values: only real configuration problems fail.
