@@ -80,7 +80,7 @@ lint: bootstrap
 	echo "==> ruff check"; $(RUN) ruff check . || status=1; \
 	echo "==> ruff format --check"; $(RUN) ruff format --check . || status=1; \
 	echo "==> mypy"; $(RUN) mypy || status=1; \
-	echo "==> lint-imports"; $(RUN) lint-imports || status=1; \
+	echo "==> lint-imports"; $(RUN) lint-imports --no-logo || status=1; \
 	exit $$status
 
 # Production settings with dummy values: only real configuration problems fail.

@@ -14,6 +14,7 @@ from titrepro.accounts.api import router as accounts_router
 from titrepro.candidates.api_records import router as candidates_router
 from titrepro.catalogue.api import router as catalogue_router
 from titrepro.catalogue.api_standing import router as standing_router
+from titrepro.core.api import install_error_handlers
 from titrepro.directory.api import router as directory_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
     # No online validator badge: it would send our schema's address to validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
 )
+install_error_handlers(api)
 api.add_router("/titles", catalogue_router)
 api.add_router("/standing", standing_router)
 api.add_router("/directory", directory_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dsfr",
     "ninja",  # serves Swagger UI from our static files (no CDN) for /api/v1/docs
     "titrepro.audit",
+    "titrepro.core",  # lifecycles, refusals, the API error shape, forms, authority decisions (no tables)
     "titrepro.accounts",
     "titrepro.catalogue",
     "titrepro.directory",

@@ -53,5 +53,6 @@ def test_someone_elses_token_is_404(client: Client, world: dict[str, Any]) -> No
     login_as(client, world["juror"])
     response = client.delete(f"/api/v1/accounts/tokens/{created.json()['id']}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such token.", "code": "not_found"}
+    assert response.json()["code"] == "not_found"
+    assert response.json()["message"] == "Ce jeton n’existe pas."
     assert client.post(reverse("accounts:token_revoke", args=[created.json()["id"]])).status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils.translation import gettext
@@ -23,6 +23,7 @@ from titrepro.candidates import queries, services
 from titrepro.candidates.models import PORTFOLIO_MAX_BYTES, Candidate, identity_key
 from titrepro.catalogue.models import Title
 from titrepro.catalogue.services import LoadReport
+from titrepro.core.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_duplicate_entry_in_the_same_centre_is_refused() -> None:
     existing = make_candidate(birth_name="Éluard", given_names="Paul", birth_date=date(1990, 1, 1))
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=existing.centre)
     identity = {"birth_name": "ELUARD", "given_names": "paul", "birth_date": date(1990, 1, 1), "birth_place": "Paris"}
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.create_candidate(staff, existing.centre, **identity)
     other = make_centre()
     _candidate, warnings = services.create_candidate(
@@ -68,7 +69,7 @@ def test_vae_decision_within_two_months_only(tssr: Title, on: date, allowed: boo
         assert application.status == "refused"
         assert AuditEntry.objects.filter(action="vae.decided", object_id=str(application.pk)).exists()
     else:
-        with pytest.raises(ValidationError, match="2026"):
+        with pytest.raises(Refused, match="vae_accepted_by_silence"):
             services.decide_vae(agent, application, admissible=False, on=on, reason="Trop tard")
         application.refresh_from_db()
         assert application.status == "pending"
@@ -94,16 +95,16 @@ def test_admissibility_is_valid_one_year_from_the_decision(tssr: Title) -> None:
     application.refresh_from_db()
     assert queries.vae_status(application, date(2027, 2, 10)).valid
     assert not queries.vae_status(application, date(2027, 2, 11)).valid
-    with pytest.raises(ValidationError):  # decided once
+    with pytest.raises(Refused):  # decided once
         services.decide_vae(agent_for(application.candidate), application, admissible=False, on=date(2026, 2, 11))
 
 
 def test_refusal_needs_a_reason_and_a_decision_cannot_precede_the_file(tssr: Title) -> None:
     application = make_vae_application(title=tssr, filed_on=FILED)
     agent = agent_for(application.candidate)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_vae(agent, application, admissible=False, on=FILED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_vae(agent, application, admissible=True, on=date(2026, 1, 14))
 
 
@@ -121,20 +122,20 @@ def test_yearly_limits_of_vae_applications(tssr: Title) -> None:
     candidate = make_candidate()
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=candidate.centre)
     services.file_vae_application(staff, candidate, tssr, date(2026, 1, 15))
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.file_vae_application(staff, candidate, tssr, date(2026, 12, 31))
     services.file_vae_application(staff, candidate, tssr, date(2027, 1, 1))
     others = [Title.objects.create(code=f"TP-9999{i}", label=f"Autre {i}", level=4) for i in range(3)]
     services.file_vae_application(staff, candidate, others[0], date(2027, 2, 1))
     services.file_vae_application(staff, candidate, others[1], date(2027, 3, 1))
-    with pytest.raises(ValidationError):  # a fourth certification in 2027
+    with pytest.raises(Refused):  # a fourth certification in 2027
         services.file_vae_application(staff, candidate, others[2], date(2027, 4, 1))
 
 
 def test_accommodation_decision_by_the_authority() -> None:
     accommodation = make_accommodation()
     agent = agent_for(accommodation.candidate)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_accommodation(agent, accommodation, granted=True, on=date(2026, 1, 31))
     services.decide_accommodation(agent, accommodation, granted=True, on=date(2026, 2, 10))
     accommodation.refresh_from_db()
@@ -153,7 +154,7 @@ def test_accommodation_decision_by_the_authority() -> None:
 
 def test_accommodation_without_medical_opinion_cannot_be_granted() -> None:
     accommodation = make_accommodation(medical_opinion_on=None)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_accommodation(
             agent_for(accommodation.candidate), accommodation, granted=True, on=date(2026, 2, 10)
         )
@@ -168,15 +169,15 @@ def test_portfolio_refuses_a_non_pdf_and_a_too_large_file_in_french(tssr: Title,
     candidate = make_candidate()
     me = user_with_role(RoleKind.CANDIDATE, candidate=candidate)
     fake = SimpleUploadedFile("dossier.pdf", b"PK\x03\x04 not a pdf", content_type="application/pdf")
-    with pytest.raises(ValidationError) as not_pdf:
+    with pytest.raises(Refused) as not_pdf:
         services.upload_portfolio(me, candidate, title=tssr, file=fake, declaration=True, signed_on=date(2026, 5, 1))
-    assert not_pdf.value.messages == [gettext("The file is not a PDF document.")]  # French once translated
+    assert not_pdf.value.message == gettext("The file is not a PDF document.")  # French once translated
     big = SimpleUploadedFile("dossier.pdf", b"%PDF-1.7\n" + b"0" * PORTFOLIO_MAX_BYTES, content_type="application/pdf")
-    with pytest.raises(ValidationError) as too_large:
+    with pytest.raises(Refused) as too_large:
         services.upload_portfolio(me, candidate, title=tssr, file=big, declaration=True, signed_on=date(2026, 5, 1))
-    assert too_large.value.messages == [gettext("The file is too large: 10 MB at most.")]
+    assert too_large.value.message == gettext("The file is too large: 10 MB at most.")
     good = SimpleUploadedFile("dossier.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
-    with pytest.raises(ValidationError):  # no declaration on honour
+    with pytest.raises(Refused):  # no declaration on honour
         services.upload_portfolio(me, candidate, title=tssr, file=good, declaration=False, signed_on=None)
     portfolio = services.upload_portfolio(
         me, candidate, title=tssr, file=good, declaration=True, signed_on=date(2026, 5, 1)

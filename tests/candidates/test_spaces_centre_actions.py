@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +21,7 @@ from titrepro.candidates import services
 from titrepro.candidates.models import Accommodation, Candidate, InTrainingAssessment, Pathway, VaeApplication
 from titrepro.catalogue.models import CCP, Title
 from titrepro.catalogue.services import LoadReport
+from titrepro.core.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ def test_record_assessment_service_checks_scope(candidate: Candidate, tssr: Titl
     with pytest.raises(Http404):
         services.record_assessment(other_staff, pathway, ccp, "passed", today)
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=candidate.centre)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.record_assessment(staff, pathway, ccp, "brilliant", today)
     assert not InTrainingAssessment.objects.exists()
     assert services.record_assessment(staff, pathway, ccp, "failed", today).result == "failed"
@@ -219,7 +220,7 @@ def test_staff_requests_an_accommodation(client: Client, staff: Any, candidate: 
     assert accommodation.status == "requested"
     entry = AuditEntry.objects.get(action="accommodation.requested")
     assert entry.actor == staff
-    assert entry.data == {"kinds": ["extra_time", "adapted_room"]}
+    assert entry.data == {"from": None, "to": "requested", "kinds": ["extra_time", "adapted_room"]}
 
 
 def test_accommodation_request_is_refused_in_french(client: Client, staff: Any, candidate: Candidate) -> None:

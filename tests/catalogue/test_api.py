@@ -285,9 +285,9 @@ class TestNotFound:
     )
     def test_unknown_title_or_version(self, client: Client, builtin_catalogue: LoadReport, url: str, code: str) -> None:
         data = get_json(client, url, status=404)
-        assert set(data) == {"detail", "code"}
+        assert set(data) == {"code", "message", "field", "reasons", "errors"}
         assert data["code"] == code
-        assert data["detail"]
+        assert data["message"]
 
 
 class TestOpenApi:
@@ -312,7 +312,7 @@ class TestOpenApi:
             "/api/v1/titles/{code}/versions/{label}",
         }
         assert paths["/api/v1/titles/{code}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/ErrorOut"
+            "$ref": "#/components/schemas/ApiError"
         }
 
 

@@ -140,7 +140,7 @@ def test_bad_input_names_the_field(
     status, body = via_api(client, payload)
     assert status == 422
     assert body["code"] == "invalid_request"
-    assert field in [e["field"] for e in body["detail"]]
+    assert field in [e["field"] for e in body["errors"]]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
     err = io.StringIO()

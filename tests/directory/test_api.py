@@ -71,7 +71,7 @@ def test_habilitation_refused_with_reason_codes(client: Client, world: World):
     assert response.status_code == 422  # type: ignore[attr-defined]
     body = response.json()  # type: ignore[attr-defined]
     assert body["reasons"] == ["habilitation_experience_too_short", "habilitation_out_of_job_too_long"]
-    assert "R-61" in body["detail"]
+    assert "R-61" in body["message"]
     assert not Habilitation.objects.filter(member=member).exists()
 
 

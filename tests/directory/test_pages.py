@@ -49,7 +49,8 @@ def test_agent_suspends_then_reinstates_then_withdraws(client: Client, world: Wo
     assert client.post(reverse("directory:approval_suspend", args=[pk]), {"reason": "Contrôle"}).status_code == 302
     response = client.post(reverse("directory:approval_suspend", args=[pk]), {"reason": "Encore"})
     assert response.status_code == 400
-    assert 'id="refusals"' in response.content.decode()
+    assert 'id="error-summary"' in response.content.decode()
+    assert "Seul un agrément actif peut être suspendu" in response.content.decode()
     assert client.post(reverse("directory:approval_reinstate", args=[pk]), {"reason": "Conforme"}).status_code == 302
     response = client.post(
         reverse("directory:approval_withdraw", args=[pk]),

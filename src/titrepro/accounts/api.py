@@ -1,4 +1,4 @@
-"""/api/v1/accounts: who I am, my tokens, invitations. Errors are JSON {detail, code}."""
+"""/api/v1/accounts: who I am, my tokens, invitations. Errors are ``core.api.ApiError``."""
 
 from __future__ import annotations
 
@@ -7,19 +7,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from titrepro.accounts import services
 from titrepro.accounts.api_auth import api_auth
 from titrepro.accounts.models import ApiToken, Role, RoleKind
+from titrepro.core.api import errors
+from titrepro.core.refusals import NotFound
 
 router = Router(auth=api_auth, tags=["accounts"])
-
-
-class Error(Schema):
-    detail: str
-    code: str
 
 
 class RoleOut(Schema):
@@ -109,38 +107,37 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     return Status(201, {**_token(token), "key": key})
 
 
-@router.delete("/tokens/{token_id}", response={204: None, 404: Error}, url_name="accounts_token")
+@router.delete("/tokens/{token_id}", response={204: None, **errors(401, 404)}, url_name="accounts_token")
 def revoke_token(request: HttpRequest, token_id: int) -> Status[Any]:
     user: Any = request.user
     if not ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).exists():
-        return Status(404, {"detail": "No such token.", "code": "not_found"})
+        raise NotFound("not_found", _("No such token."))
     services.revoke_token(request.user, token_id)
     return Status(204, None)
 
 
 @router.post(
-    "/invitations", response={201: InvitationOut, 403: Error, 404: Error, 409: Error}, url_name="accounts_invitations"
+    "/invitations",
+    response={201: InvitationOut, **errors(401, 403, 404, 409, 422)},
+    url_name="accounts_invitations",
 )
 def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Any]:
     kind = payload.kind.value
     if kind not in services.invitable_kinds(request.user):
-        return Status(403, {"detail": "You may not grant this role.", "code": "forbidden"})
-    spec = services.SCOPE_FIELD[kind]
+        raise PermissionDenied
+    spec = services.scope_field(kind)
     scope_object = None
     if spec is not None:
         scope_object = services.invitable_objects(request.user, kind).filter(pk=payload.scope_id).first()
         if scope_object is None:
-            return Status(404, {"detail": "No such organisation in your scope.", "code": "not_found"})
-    try:
-        sent = services.invite(
-            request.user,
-            email=payload.email,
-            kind=kind,
-            scope_object=scope_object,
-            base_url=request.build_absolute_uri("/"),
-        )
-    except PermissionDenied as error:
-        return Status(409, {"detail": str(error), "code": "conflict"})
+            raise NotFound("not_found", _("No such organisation in your scope."), "scope_id")
+    sent = services.invite(
+        request.user,
+        email=payload.email,
+        kind=kind,
+        scope_object=scope_object,
+        base_url=request.build_absolute_uri("/"),
+    )
     return Status(
         201,
         {

@@ -7,10 +7,11 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.accounts.models import RoleKind
-from titrepro.accounts.services import SCOPE_FIELD, invitable_kinds, invitable_objects
+from titrepro.accounts.services import invitable_kinds, invitable_objects, scope_field
+from titrepro.core.forms import DsfrForm
 
 
-class LoginForm(forms.Form):
+class LoginForm(DsfrForm):
     username = forms.CharField(label=_("E-mail address or username"), max_length=254)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
@@ -20,7 +21,7 @@ class LoginForm(forms.Form):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password", "class": "fr-input"})
 
 
-class CodeForm(forms.Form):
+class CodeForm(DsfrForm):
     code = forms.CharField(
         label=_("Six-digit code"),
         help_text=_("Shown by your authenticator application."),
@@ -31,7 +32,7 @@ class CodeForm(forms.Form):
     )
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(DsfrForm):
     password1 = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -61,7 +62,7 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-class TokenForm(forms.Form):
+class TokenForm(DsfrForm):
     name = forms.CharField(
         label=_("Name of the token"),
         help_text=_("What it is for, e.g. “import from our training software”."),
@@ -70,7 +71,7 @@ class TokenForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(DsfrForm):
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"class": "fr-input"}))
     kind = forms.ChoiceField(label=_("Role"), widget=forms.Select(attrs={"class": "fr-select"}))
     organisation = forms.ChoiceField(
@@ -94,7 +95,7 @@ class InviteForm(forms.Form):
         cast(forms.ChoiceField, self.fields["kind"]).choices = [(k.value, k.label) for k in kinds]
         groups: list[tuple[Any, Any]] = [("", _("— none —"))]
         for kind in kinds:
-            spec = SCOPE_FIELD[kind]
+            spec = scope_field(kind)
             if spec is None or kind == RoleKind.CANDIDATE:
                 continue  # no organisation; a candidate is named by number (there are too many to list)
             options = [(f"{spec[0]}:{obj.pk}", str(obj)) for obj in invitable_objects(actor, kind)]
@@ -107,7 +108,7 @@ class InviteForm(forms.Form):
         kind = data.get("kind")
         if not kind:
             return data
-        spec = SCOPE_FIELD[kind]
+        spec = scope_field(kind)
         if spec is None:
             data["scope_field"], data["scope_id"] = None, None
         elif kind == RoleKind.CANDIDATE:

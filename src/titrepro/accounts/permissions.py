@@ -1,7 +1,11 @@
 """One place decides what a user may see and do (STYLE.md, habit 6).
 
-Pages and API call these helpers through the services and queries; an object
-outside the user's scope answers 404 like a missing one (``get_scoped_or_404``).
+``scope_of(user)`` reads the user's roles once per request. Each app's
+``queries.py`` builds its ``visible_<things>(user)`` querysets with ``scoped``
+(which rows the roles reach, 403 for a user with none of the roles that may
+see them); pages, API and services all use those functions, and services
+re-check an object with ``ensure_in`` before they write. An object outside the
+user's scope answers 404 like a missing one (``get_scoped_or_404``).
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 from titrepro.accounts.models import Role, RoleKind
@@ -55,6 +61,48 @@ def scope_of(user: Any) -> Scope:
     )
     user._titrepro_scope = scope
     return scope
+
+
+# The Scope attribute that holds the ids each role kind is scoped to (the Role's foreign keys).
+SCOPE_IDS = {
+    "authority": "authorities",
+    "centre": "centres",
+    "jury_member": "jury_members",
+    "candidate": "candidates",
+}
+
+
+def scoped[M: models.Model](
+    user: Any, queryset: models.QuerySet[M], *, national: bool = True, **paths: str
+) -> models.QuerySet[M]:
+    """The rows of ``queryset`` that ``user`` reaches through their roles.
+
+    Each keyword names a role's scope (``authority``, ``centre``, ``jury_member``,
+    ``candidate``) and the lookup from the model to it, for example
+    ``scoped(user, Candidate.objects.all(), centre="centre", authority="centre__authority")``.
+    A national administrator sees every row when ``national`` is true. A user
+    holding none of the named roles is refused (``PermissionDenied``, 403);
+    one who holds them sees only the rows of their organisations.
+    """
+    scope = scope_of(user)
+    if national and scope.national:
+        return queryset
+    condition = Q(pk__in=[])
+    reached = False
+    for kind, path in paths.items():
+        ids: frozenset[int] = getattr(scope, SCOPE_IDS[kind])
+        if ids:
+            condition |= Q(**{f"{path}__in": ids})
+            reached = True
+    if not reached:
+        raise PermissionDenied
+    return queryset.filter(condition)
+
+
+def ensure_in(queryset: models.QuerySet[Any], obj: models.Model) -> None:
+    """A service's re-check: ``obj`` is in the user's scoped ``queryset``, else 404 as if missing."""
+    if obj.pk is None or not queryset.filter(pk=obj.pk).exists():
+        raise Http404
 
 
 def forget_scope(user: Any) -> None:

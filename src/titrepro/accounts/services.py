@@ -28,20 +28,32 @@ from titrepro.accounts.api_auth import issue_token
 from titrepro.accounts.models import ApiToken, Invitation, Role, RoleKind
 from titrepro.accounts.permissions import forget_scope, scope_of
 from titrepro.audit.services import record
-from titrepro.candidates.models import Candidate
-from titrepro.directory.models import ApprovedCentre, Authority, JuryMember
+from titrepro.core.refusals import Conflict
 
 INVITATION_DAYS = 7
 INVITATION_SALT = "titrepro.accounts.invitation"
 
-# The field of Role that holds the scope of each kind, and the model it points to.
-SCOPE_FIELD: dict[str, tuple[str, type[models.Model]] | None] = {
+
+# The field of Role that holds the scope of each kind (None: the national administrator has none).
+SCOPE_FIELD_NAMES: dict[str, str | None] = {
     RoleKind.NATIONAL_ADMIN: None,
-    RoleKind.AUTHORITY_AGENT: ("authority", Authority),
-    RoleKind.CENTRE_STAFF: ("centre", ApprovedCentre),
-    RoleKind.JURY_MEMBER: ("jury_member", JuryMember),
-    RoleKind.CANDIDATE: ("candidate", Candidate),
+    RoleKind.AUTHORITY_AGENT: "authority",
+    RoleKind.CENTRE_STAFF: "centre",
+    RoleKind.JURY_MEMBER: "jury_member",
+    RoleKind.CANDIDATE: "candidate",
 }
+
+
+def scope_field(kind: str) -> tuple[str, type[models.Model]] | None:
+    """The field of Role that scopes ``kind`` and the model it points to, read off the Role's foreign key
+    (so accounts imports no other app); None for the national administrator. KeyError for an unknown kind."""
+    name = SCOPE_FIELD_NAMES[kind]
+    if name is None:
+        return None
+    model = Role._meta.get_field(name).related_model
+    if not isinstance(model, type):  # pragma: no cover - the foreign keys name real models
+        raise TypeError(f"Role.{name} does not point to a model")
+    return name, model
 
 
 class InvitationInvalid(Exception):
@@ -65,7 +77,7 @@ def invitable_kinds(user: Any) -> list[RoleKind]:
 
 def invitable_objects(user: Any, kind: str) -> models.QuerySet[Any]:
     """The organisations (or people) this user may grant a role of ``kind`` on; empty if none."""
-    spec = SCOPE_FIELD[kind]
+    spec = scope_field(kind)
     if spec is None:
         raise ValueError("a national administrator role has no scope object")
     model = spec[1]
@@ -86,11 +98,11 @@ def invitable_objects(user: Any, kind: str) -> models.QuerySet[Any]:
 
 def check_may_grant(actor: Any, kind: str, scope_object: models.Model | None) -> None:
     """Raise PermissionDenied (kind never allowed) or Http404 (object outside the actor's scope)."""
-    if kind not in SCOPE_FIELD:
+    if kind not in SCOPE_FIELD_NAMES:
         raise PermissionDenied(_("Unknown role."))
     if kind not in invitable_kinds(actor):
         raise PermissionDenied(_("You may not grant this role."))
-    spec = SCOPE_FIELD[kind]
+    spec = scope_field(kind)
     if spec is None:
         if scope_object is not None:
             raise PermissionDenied(_("A national administrator role has no organisation."))
@@ -127,10 +139,10 @@ def invite(
             user = user_model.objects.create_user(username=email, email=email, is_active=False)
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        spec = SCOPE_FIELD[kind]
+        spec = scope_field(kind)
         scope_kwargs = {spec[0]: scope_object} if spec else {}
         if Role.objects.filter(user=user, kind=kind, **scope_kwargs).exists():
-            raise PermissionDenied(_("This person already has this role."))
+            raise Conflict("role_already_held", _("This person already has this role."), "email")
         role = Role.objects.create(user=user, kind=kind, **scope_kwargs)
         forget_scope(user)
         invitation = None
@@ -208,7 +220,7 @@ def accept_invitation(token: str, password: str) -> Any:
 
 def revoke_role(actor: Any, role: Role, *, reason: str = "") -> None:
     """Take a role back (the same rules as granting it); audited as ``role.revoked``."""
-    spec = SCOPE_FIELD[role.kind]
+    spec = scope_field(role.kind)
     scope_object = getattr(role, spec[0]) if spec else None
     check_may_grant(actor, role.kind, scope_object)
     with transaction.atomic():

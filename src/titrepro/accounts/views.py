@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from titrepro.accounts import otp, services, throttle
 from titrepro.accounts.forms import CodeForm, InviteForm, LoginForm, SetPasswordForm, TokenForm
 from titrepro.accounts.models import ApiToken, Role, RoleKind
+from titrepro.core.forms import error_list
+from titrepro.core.refusals import Refused
 
 # Where each role works (pages written by the other areas; linked by path).
 SPACES = {
@@ -40,18 +42,6 @@ def _next(request: HttpRequest, default: str = "accounts:home") -> str:
 
 def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _errors(form: Any) -> list[dict[str, str]]:
-    """The error summary at the top of a form (DSFR alert with links to the fields)."""
-    out = []
-    for name, errors in form.errors.items():
-        for message in errors:
-            if name == "__all__":
-                out.append({"id": "", "label": "", "message": message})
-            else:
-                out.append({"id": form[name].auto_id, "label": str(form[name].label), "message": message})
-    return out
 
 
 def _to(name: str, target: str) -> HttpResponse:
@@ -92,7 +82,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
     status = 429 if locked else 200
     return render(
-        request, "accounts/login.html", {"form": form, "errors": _errors(form), "next": target}, status=status
+        request, "accounts/login.html", {"form": form, "errors": error_list(form), "next": target}, status=status
     )
 
 
@@ -114,7 +104,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("This code is not right. Check your phone's time and type the latest code."))
     context = {
         "form": form,
-        "errors": _errors(form),
+        "errors": error_list(form),
         "next": target,
         "qr_svg": otp.qr_svg(device),
         "secret": device.secret,
@@ -144,7 +134,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_verify.html",
-        {"form": form, "errors": _errors(form), "next": target},
+        {"form": form, "errors": error_list(form), "next": target},
         status=429 if locked else 200,
     )
 
@@ -174,7 +164,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, form.save())
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:home")
-    return render(request, "accounts/password_change.html", {"form": form, "errors": _errors(form)})
+    return render(request, "accounts/password_change.html", {"form": form, "errors": error_list(form)})
 
 
 @login_required
@@ -183,7 +173,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token, key = services.create_token(request.user, form.cleaned_data["name"])
         return render(request, "accounts/token_created.html", {"token": token, "key": key})
-    return render(request, "accounts/token_create.html", {"form": form, "errors": _errors(form)})
+    return render(request, "accounts/token_create.html", {"form": form, "errors": error_list(form)})
 
 
 @login_required
@@ -214,12 +204,14 @@ def invite(request: HttpRequest) -> HttpResponse:
                 scope_object=scope_object,
                 base_url=request.build_absolute_uri("/"),
             )
+        except Refused as refusal:
+            form.add_refusal(refusal)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("You may not grant this role."))
         else:
             messages.success(request, _("The invitation has been sent to %(email)s.") % {"email": data["email"]})
             return redirect("accounts:invite")
-    return render(request, "accounts/invite.html", {"form": form, "errors": _errors(form)})
+    return render(request, "accounts/invite.html", {"form": form, "errors": error_list(form)})
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -236,5 +228,5 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your account is ready."))
         return _after_login(request, reverse("accounts:home"))
-    context = {"form": form, "errors": _errors(form), "invitation": invitation}
+    context = {"form": form, "errors": error_list(form), "invitation": invitation}
     return render(request, "accounts/invitation_accept.html", context)

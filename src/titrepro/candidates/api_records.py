@@ -1,7 +1,9 @@
 """``/api/v1/candidates``: candidates of the caller's scope, import, VAE and accommodation decisions.
 
-Errors are JSON ``{"detail", "code"}`` with 403 (wrong role), 404 (missing or outside
-the caller's scope) and 422 (a rule or the file says no).
+Errors are ``core.api.ApiError`` (403 wrong role, 404 missing or outside the
+caller's scope, 422 a rule says no); an import whose file has errors answers
+422 with its report (every bad row), which also carries ``code`` and ``message``.
+The decisions are the one endpoint shape of ``core.decisions``.
 """
 
 from __future__ import annotations
@@ -9,8 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -19,14 +20,12 @@ from ninja.responses import Status
 from titrepro.accounts.api_auth import api_auth
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import imports, queries, services
+from titrepro.candidates.decisions import ACCOMMODATION_DECISION, VAE_DECISION
 from titrepro.candidates.models import Candidate
+from titrepro.core.api import READ_ERRORS, errors
+from titrepro.core.decisions import add_decision_endpoint
 
 router = Router(auth=api_auth, tags=["candidates"])
-
-
-class Error(Schema):
-    detail: Any
-    code: str
 
 
 class PathwayOut(Schema):
@@ -72,18 +71,9 @@ class ImportOut(Schema):
     pathways_to_create: int
     created: int
     pathways_created: int
-
-
-class DecisionIn(Schema):
-    decision: bool
-    on: date
-    reason: str = ""
-
-
-class DecisionOut(Schema):
-    id: int
-    status: str
-    decided_on: date | None
+    # With a 422: the one error shape's code and message, beside the report.
+    code: str | None = None
+    message: str | None = None
 
 
 def _candidate_out(candidate: Candidate) -> dict[str, Any]:
@@ -100,29 +90,14 @@ def _candidate_out(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def _forbidden() -> Status[dict[str, Any]]:
-    return Status(403, {"detail": _("You may not do this."), "code": "forbidden"})
-
-
-def _not_found() -> Status[dict[str, Any]]:
-    return Status(404, {"detail": _("Not found."), "code": "not_found"})
-
-
-def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
-    return Status(422, {"detail": " ".join(error.messages), "code": "rule_refused"})
-
-
-ERRORS = {403: Error, 404: Error, 422: Error}
-
-
 @router.get(
     "",
-    response={200: list[CandidateOut], **ERRORS},
+    response={200: list[CandidateOut], **READ_ERRORS},
     url_name="candidates_list",
     summary="Candidates in the caller's scope",
 )
 def list_candidates(request: HttpRequest, q: str = "", limit: int = 100, offset: int = 0) -> Any:
-    candidates = queries.candidates_visible_to(request.user)
+    candidates = queries.visible_candidates(request.user)
     if q:
         candidates = queries.search(candidates, q)
     limit = max(1, min(limit, 1000))
@@ -131,15 +106,12 @@ def list_candidates(request: HttpRequest, q: str = "", limit: int = 100, offset:
 
 @router.get(
     "/{int:candidate_id}",
-    response={200: CandidateDetail, **ERRORS},
+    response={200: CandidateDetail, **READ_ERRORS},
     url_name="candidates_detail",
     summary="One candidate",
 )
 def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
-    try:
-        candidate = get_scoped_or_404(queries.candidates_visible_to(request.user), pk=candidate_id)
-    except Http404:
-        return _not_found()
+    candidate = get_scoped_or_404(queries.visible_candidates(request.user), pk=candidate_id)
     body = _candidate_out(candidate) | {
         "pathways": [
             {
@@ -157,7 +129,7 @@ def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
 
 @router.post(
     "/import",
-    response={200: ImportOut, 403: Error, 404: Error, 422: ImportOut},
+    response={200: ImportOut, **errors(401, 403, 404), 422: ImportOut},
     url_name="candidates_import",
     summary="Import candidates from a CSV or XLSX file (docs/candidates-import.md)",
 )
@@ -168,56 +140,30 @@ def import_file(
     dry_run: Form[bool] = False,
 ) -> Any:
     """The whole file is checked; nothing is written unless it is valid (422 with every bad row)."""
-    try:
-        target = get_scoped_or_404(queries.centres_managed_by(request.user), code=centre)
-        report = services.check_and_import(request.user, target, file.name or "import", file.read(), commit=not dry_run)
-    except PermissionDenied:
-        return _forbidden()
-    except Http404:
-        return _not_found()
-    return Status(200 if report.ok else 422, report.as_dict())
+    target = get_scoped_or_404(queries.managed_centres(request.user), code=centre)
+    report = services.check_and_import(request.user, target, file.name or "import", file.read(), commit=not dry_run)
+    if report.ok:
+        return Status(200, report.as_dict())
+    return Status(
+        422,
+        {**report.as_dict(), "code": "import_has_errors", "message": _("The file has errors: nothing was imported.")},
+    )
 
 
-@router.post(
-    "/vae/{int:application_id}/decision",
-    response={200: DecisionOut, **ERRORS},
+add_decision_endpoint(
+    router,
+    "/vae/{int:request_id}/decision",
+    VAE_DECISION,
     url_name="candidates_vae_decide",
     summary="Decide a VAE admissibility application (authority agent)",
 )
-def decide_vae(request: HttpRequest, application_id: int, payload: DecisionIn) -> Any:
-    try:
-        application = get_scoped_or_404(queries.vae_applications_for_authority(request.user), pk=application_id)
-        application = services.decide_vae(
-            request.user, application, admissible=payload.decision, on=payload.on, reason=payload.reason
-        )
-    except PermissionDenied:
-        return _forbidden()
-    except Http404:
-        return _not_found()
-    except ValidationError as error:
-        return _invalid(error)
-    return Status(200, {"id": application.pk, "status": application.status, "decided_on": application.decided_on})
-
-
-@router.post(
-    "/accommodations/{int:accommodation_id}/decision",
-    response={200: DecisionOut, **ERRORS},
+add_decision_endpoint(
+    router,
+    "/accommodations/{int:request_id}/decision",
+    ACCOMMODATION_DECISION,
     url_name="candidates_accommodation_decide",
     summary="Decide an accommodation request (authority agent)",
 )
-def decide_accommodation(request: HttpRequest, accommodation_id: int, payload: DecisionIn) -> Any:
-    try:
-        accommodation = get_scoped_or_404(queries.accommodations_for_authority(request.user), pk=accommodation_id)
-        accommodation = services.decide_accommodation(
-            request.user, accommodation, granted=payload.decision, on=payload.on, reason=payload.reason
-        )
-    except PermissionDenied:
-        return _forbidden()
-    except Http404:
-        return _not_found()
-    except ValidationError as error:
-        return _invalid(error)
-    return Status(200, {"id": accommodation.pk, "status": accommodation.status, "decided_on": accommodation.decided_on})
 
 
 # The template's columns, for clients that build files.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from titrepro.candidates.imports import MAX_FILE_BYTES
 from titrepro.candidates.models import AccommodationKind, AssessmentResult, Candidate, Pathway, validate_pdf
 from titrepro.catalogue.models import CCP, Title
+from titrepro.core.forms import DsfrForm
 from titrepro.directory.models import ApprovedCentre
 
 PAGE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -22,30 +23,6 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 def not_in_future(value: date | None) -> None:
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-
-
-class DsfrForm(forms.Form):
-    """Adds the DSFR classes to the widgets."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                continue
-            widget.attrs["class"] = "fr-select" if isinstance(widget, forms.Select) else "fr-input"
-
-    def error_list(self) -> list[dict[str, str]]:
-        """Every error, for the summary at the top of the page."""
-        out: list[dict[str, str]] = []
-        for name, messages in self.errors.items():
-            if name == "__all__":
-                out.extend({"id": "", "label": "", "message": str(m)} for m in messages)
-                continue
-            bound = self[name]
-            anchor = f"{bound.auto_id}_0" if isinstance(bound.field.widget, forms.RadioSelect) else bound.id_for_label
-            out.extend({"id": anchor, "label": str(bound.label), "message": str(m)} for m in messages)
-        return out
 
 
 class SearchForm(DsfrForm):
@@ -70,26 +47,6 @@ class ImportForm(DsfrForm):
                 _("The file is too large for this page (5 MB): use the command line or the API.")
             )
         return upload
-
-
-class DecisionForm(DsfrForm):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
-    decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE_WIDGET)
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required for a refusal."),
-    )
-
-    def __init__(self, *args: Any, yes: tuple[str, str], no: tuple[str, str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [yes, no]  # type: ignore[attr-defined]
-        self.yes = yes[0]
-
-    @property
-    def positive(self) -> bool:
-        return bool(self.cleaned_data["decision"] == self.yes)
 
 
 class PortfolioForm(DsfrForm):

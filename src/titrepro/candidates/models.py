@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from titrepro.core.models import AuthorityDecision
+
 PORTFOLIO_MAX_BYTES = 10 * 1024 * 1024
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -162,8 +164,11 @@ class DecisionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class Accommodation(models.Model):
-    """A disabled candidate's request for adapted tests, decided by the authority (R-85, R-86)."""
+class Accommodation(AuthorityDecision):
+    """A disabled candidate's request for adapted tests, decided by the authority (R-85, R-86).
+
+    Its status changes only through ``candidates.lifecycles.ACCOMMODATION``.
+    """
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="accommodations")
     requested_on = models.DateField(_("requested on"))
@@ -171,16 +176,6 @@ class Accommodation(models.Model):
     details = models.TextField(_("details"), blank=True)
     medical_opinion_on = models.DateField(_("date of the medical opinion"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=DecisionStatus.choices, default="requested")
-    decided_by = models.ForeignKey(
-        "directory.Authority",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-requested_on", "pk"]
@@ -209,23 +204,18 @@ class VaeStatusChoice(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class VaeApplication(models.Model):
-    """A VAE admissibility application; ``filed_on`` is when the complete file was received (R-20 to R-22)."""
+class VaeApplication(AuthorityDecision):
+    """A VAE admissibility application; ``filed_on`` is when the complete file was received (R-20 to R-22).
+
+    Its status changes only through ``candidates.lifecycles.VAE``: decided by the authority, or
+    accepted by silence two months after the complete file (``tacit``; R-21).
+    """
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="vae_applications")
     title = models.ForeignKey("catalogue.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("title"))
     filed_on = models.DateField(_("complete file received on"))
     status = models.CharField(_("status"), max_length=12, choices=VaeStatusChoice.choices, default="pending")
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        "directory.Authority",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
+    tacit = models.BooleanField(_("accepted by silence"), default=False)
 
     class Meta:
         ordering = ["filed_on", "pk"]

@@ -1,54 +1,54 @@
-"""Reads shared by the pages and the API, always scoped by ``scope_of(user)``."""
+"""Reads shared by the pages, the API and the services' re-checks.
+
+Each ``visible_* / managed_* / own_* / decidable_*`` function is the one
+definition of who reaches which rows, built on ``accounts.permissions.scoped``
+(403 for a user with none of the roles, 404 through ``get_scoped_or_404`` or
+``ensure_in`` for a row of another organisation).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from titrepro.accounts.permissions import scope_of
+from titrepro.accounts.permissions import scoped
 from titrepro.audit.models import AuditEntry
 from titrepro.candidates.models import Accommodation, Candidate, VaeApplication, VaeStatusChoice, fold
 from titrepro.directory.models import ApprovedCentre
 from titrepro.rules import standing as rules
 
 
-def candidates_visible_to(user: Any) -> QuerySet[Candidate]:
+def visible_candidates(user: Any) -> QuerySet[Candidate]:
     """Every candidate the user may see: all (national), their centres', their authorities' centres', their own."""
-    scope = scope_of(user)
-    queryset = Candidate.objects.select_related("centre")
-    if scope.national:
-        return queryset.all()
-    condition = Q(pk__in=[])
-    if scope.centres:
-        condition |= Q(centre_id__in=scope.centres)
-    if scope.authorities:
-        condition |= Q(centre__authority_id__in=scope.authorities)
-    if scope.candidates:
-        condition |= Q(pk__in=scope.candidates)
-    return queryset.filter(condition)
+    return scoped(
+        user,
+        Candidate.objects.select_related("centre"),
+        centre="centre",
+        authority="centre__authority",
+        candidate="pk",
+    )
 
 
-def centre_candidates(user: Any) -> QuerySet[Candidate]:
-    """The candidates of the centre staff's centres (the national administrator sees all); else 403."""
-    scope = scope_of(user)
-    if scope.national:
-        return Candidate.objects.select_related("centre").all()
-    if not scope.centres:
-        raise PermissionDenied
-    return Candidate.objects.select_related("centre").filter(centre_id__in=scope.centres)
+def managed_candidates(user: Any) -> QuerySet[Candidate]:
+    """The candidates the centre staff manage (their centres'; every one for the national administrator)."""
+    return scoped(user, Candidate.objects.select_related("centre"), centre="centre")
 
 
-def centres_managed_by(user: Any) -> QuerySet[ApprovedCentre]:
-    """The centres whose candidates the user manages (import, export); 403 for other roles."""
-    scope = scope_of(user)
-    if scope.national:
-        return ApprovedCentre.objects.all()
-    if not scope.centres:
-        raise PermissionDenied
-    return ApprovedCentre.objects.filter(pk__in=scope.centres)
+def managed_centres(user: Any) -> QuerySet[ApprovedCentre]:
+    """The centres whose candidates the user manages (entry, import, export); 403 for other roles."""
+    return scoped(user, ApprovedCentre.objects.all(), centre="pk")
+
+
+def represented_candidates(user: Any) -> QuerySet[Candidate]:
+    """The candidates the user may file for: themselves, their centre's candidates (staff), all (national)."""
+    return scoped(user, Candidate.objects.select_related("centre"), centre="centre", candidate="pk")
+
+
+def own_candidates(user: Any) -> QuerySet[Candidate]:
+    """The candidate records of the user themselves; 403 without the candidate role."""
+    return scoped(user, Candidate.objects.select_related("centre"), national=False, candidate="pk")
 
 
 def search(queryset: QuerySet[Candidate], text: str) -> QuerySet[Candidate]:
@@ -61,36 +61,31 @@ def search(queryset: QuerySet[Candidate], text: str) -> QuerySet[Candidate]:
     return queryset
 
 
-def own_candidates(user: Any) -> QuerySet[Candidate]:
-    scope = scope_of(user)
-    if not scope.candidates:
-        raise PermissionDenied
-    return Candidate.objects.select_related("centre").filter(pk__in=scope.candidates)
-
-
-def _authority_ids(user: Any) -> frozenset[int]:
-    scope = scope_of(user)
-    if not scope.authorities:
-        raise PermissionDenied
-    return scope.authorities
-
-
-def vae_applications_for_authority(user: Any) -> QuerySet[VaeApplication]:
-    """VAE applications of candidates of the agent's authorities' centres; 403 for other roles."""
-    return VaeApplication.objects.select_related("candidate__centre", "title").filter(
-        candidate__centre__authority_id__in=_authority_ids(user)
+def decidable_vae_applications(user: Any) -> QuerySet[VaeApplication]:
+    """VAE applications of candidates of the agent's authorities' centres: the DREETS decides (R-21); 403 else."""
+    return scoped(
+        user,
+        VaeApplication.objects.select_related("candidate__centre", "title"),
+        national=False,
+        authority="candidate__centre__authority",
     )
 
 
-def accommodations_for_authority(user: Any) -> QuerySet[Accommodation]:
-    return Accommodation.objects.select_related("candidate__centre").filter(
-        candidate__centre__authority_id__in=_authority_ids(user)
+def decidable_accommodations(user: Any) -> QuerySet[Accommodation]:
+    """Accommodation requests of candidates of the agent's authorities' centres (R-86); 403 else."""
+    return scoped(
+        user,
+        Accommodation.objects.select_related("candidate__centre"),
+        national=False,
+        authority="candidate__centre__authority",
     )
 
 
 def vae_events(application: VaeApplication) -> tuple[rules.Event, ...]:
     code = application.title.code
     events: list[rules.Event] = [rules.VaeApplication(code, application.filed_on)]
+    if application.tacit:  # accepted by silence: the rules compute it from the filing date
+        return tuple(events)
     if application.status == VaeStatusChoice.ADMISSIBLE and application.decided_on:
         events.append(rules.VaeAdmissibility(code, application.decided_on))
     elif application.status == VaeStatusChoice.REFUSED and application.decided_on:

@@ -1,7 +1,11 @@
-"""Every write about candidates: one transaction each, scope checked here, audited when it matters.
+"""Every write about candidates: one transaction each, scope re-checked here, audited when it matters.
 
-Wrong role: ``PermissionDenied`` (403). Object outside the user's scope: ``Http404``.
-A rule that says no: ``ValidationError`` with a French message.
+Scope goes through the same ``queries`` functions as the pages: wrong role
+``PermissionDenied`` (403), an object outside the user's scope ``Http404``.
+A rule that says no raises ``core.refusals.Refused`` with its code, its French
+message and the field it is about. VAE applications and accommodation
+requests move through their lifecycles (``candidates.lifecycles``); the
+authority's decisions are ``core.decisions.decide`` over ``candidates.decisions``.
 """
 
 from __future__ import annotations
@@ -10,22 +14,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from titrepro.accounts.permissions import scope_of
+from titrepro.accounts.permissions import ensure_in
 from titrepro.audit.services import record
 from titrepro.candidates import imports
+from titrepro.candidates.decisions import ACCOMMODATION_DECISION, VAE_DECISION
+from titrepro.candidates.lifecycles import ACCOMMODATION, VAE
 from titrepro.candidates.models import (
     Accommodation,
     AccommodationKind,
     AssessmentResult,
     Candidate,
-    DecisionStatus,
     InTrainingAssessment,
     Pathway,
     ProfessionalPortfolio,
@@ -34,43 +37,23 @@ from titrepro.candidates.models import (
     identity_key,
     validate_pdf,
 )
-from titrepro.candidates.queries import vae_status
+from titrepro.candidates.queries import managed_centres, represented_candidates, vae_status
 from titrepro.catalogue.models import CCP, Title
-from titrepro.catalogue.reasons import reason_message
+from titrepro.core.decisions import decide
+from titrepro.core.refusals import Refused
 from titrepro.directory.models import ApprovedCentre
-from titrepro.rules import standing as rules
 
 # --- who may do what ----------------------------------------------------------------
 
 
 def check_centre_staff(user: Any, centre: ApprovedCentre) -> None:
-    """Centre staff of this centre, or the national administrator."""
-    scope = scope_of(user)
-    if scope.national:
-        return
-    if not scope.centres:
-        raise PermissionDenied
-    if centre.pk not in scope.centres:
-        raise Http404
-
-
-def check_authority_agent(user: Any, candidate: Candidate) -> None:
-    """An agent of the authority of the candidate's centre (the DREETS decides, R-21, R-86)."""
-    scope = scope_of(user)
-    if not scope.authorities:
-        raise PermissionDenied
-    if candidate.centre.authority_id not in scope.authorities:
-        raise Http404
+    """Centre staff of this centre, or the national administrator (403 / 404 otherwise)."""
+    ensure_in(managed_centres(user), centre)
 
 
 def check_candidate_or_staff(user: Any, candidate: Candidate) -> None:
-    """The candidate themselves, their centre's staff, or the national administrator."""
-    scope = scope_of(user)
-    if scope.national or candidate.pk in scope.candidates or candidate.centre_id in scope.centres:
-        return
-    if not (scope.centres or scope.candidates):
-        raise PermissionDenied
-    raise Http404
+    """The candidate themselves, their centre's staff, or the national administrator (403 / 404 otherwise)."""
+    ensure_in(represented_candidates(user), candidate)
 
 
 # --- identity -----------------------------------------------------------------------
@@ -101,12 +84,17 @@ def create_candidate(user: Any, centre: ApprovedCentre, **identity: Any) -> tupl
     check_centre_staff(user, centre)
     duplicates = find_duplicates(centre, identity["birth_name"], identity["given_names"], identity["birth_date"])
     if duplicates.same_centre is not None:
-        raise ValidationError(
+        raise Refused(
+            "candidate_duplicate_in_centre",
             _("This person is already a candidate of this centre: %(candidate)s.")
-            % {"candidate": duplicates.same_centre}
+            % {"candidate": duplicates.same_centre},
         )
     candidate = Candidate(centre=centre, **identity)
-    candidate.full_clean(exclude=["identity_key"])
+    try:
+        candidate.full_clean(exclude=["identity_key"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise Refused("candidate_invalid", " ".join(messages), None if field == "__all__" else field) from error
     candidate.save()
     record(actor=user, action="candidate.created", target=candidate, data={"centre": centre.code})
     warnings = [
@@ -128,7 +116,7 @@ def import_candidates(
     if not trusted:
         check_centre_staff(user, centre)
     if not report.ok:
-        raise ValidationError(_("The file has errors: nothing was imported."))
+        raise Refused("import_has_errors", _("The file has errors: nothing was imported."), "file")
     with transaction.atomic():
         result = imports.write(centre, report)
         record(
@@ -167,16 +155,18 @@ def record_assessment(user: Any, pathway: Pathway, ccp: CCP, result: str, assess
     check_centre_staff(user, pathway.candidate.centre)
     ccp = CCP.objects.select_related("version__title").get(pk=ccp.pk)
     if ccp.version.title_id != pathway.title_id:
-        raise ValidationError(
+        raise Refused(
+            "ecf_ccp_not_of_the_title",
             _("CCP %(number)s of %(other)s is not a CCP of the title of this route (%(title)s).")
-            % {"number": ccp.number, "other": ccp.version.title.code, "title": pathway.title.code}
+            % {"number": ccp.number, "other": ccp.version.title.code, "title": pathway.title.code},
+            "ccp",
         )
     if result not in AssessmentResult.values:
-        raise ValidationError(_("Choose the result of the ECF from the list."))
+        raise Refused("ecf_result_unknown", _("Choose the result of the ECF from the list."), "result")
     if assessed_on > timezone.localdate():
-        raise ValidationError(_("The date of the ECF cannot be in the future."))
+        raise Refused("ecf_date_in_future", _("The date of the ECF cannot be in the future."), "assessed_on")
     if InTrainingAssessment.objects.filter(pathway=pathway, ccp=ccp, assessed_on=assessed_on).exists():
-        raise ValidationError(_("This ECF result is already recorded."))
+        raise Refused("ecf_already_recorded", _("This ECF result is already recorded."))
     assessment = InTrainingAssessment.objects.create(pathway=pathway, ccp=ccp, result=result, assessed_on=assessed_on)
     record(
         actor=user,
@@ -193,77 +183,47 @@ def record_assessment(user: Any, pathway: Pathway, ccp: CCP, result: str, assess
     return assessment
 
 
-# --- VAE ------------------------------------------------------------------------------
+# --- VAE (R-20 to R-22) ---------------------------------------------------------------
 
 
-@transaction.atomic
 def file_vae_application(user: Any, candidate: Candidate, title: Title, filed_on: date) -> VaeApplication:
     """Record a complete VAE file received on ``filed_on``; the yearly limits of R-22 apply
     across every centre where the same person is a candidate."""
-    check_candidate_or_staff(user, candidate)
-    previous = tuple(
-        rules.VaeApplication(code, day)
-        for code, day in VaeApplication.objects.filter(candidate__identity_key=candidate.identity_key).values_list(
-            "title__code", "filed_on"
-        )
-    )
-    refusal = rules.vae_application_allowed(previous, rules.VaeApplication(title.code, filed_on))
-    if refusal is not None:
-        raise ValidationError(reason_message(refusal))
-    application = VaeApplication.objects.create(candidate=candidate, title=title, filed_on=filed_on)
-    record(actor=user, action="vae.filed", target=application, data={"filed_on": filed_on.isoformat()})
-    return application
+    application = VaeApplication(candidate=candidate, title=title, filed_on=filed_on)
+    return VAE.create("file", user, application, on=filed_on, data={"filed_on": filed_on.isoformat()})
 
 
-def can_decide_vae(application: VaeApplication, on: date) -> tuple[bool, str]:
-    """Whether the authority may still decide on ``on``, and why not."""
-    if application.status != VaeStatusChoice.PENDING:
-        return False, _("This application is already decided.")
-    if on < application.filed_on:
-        return False, _("A decision cannot come before the file was received.")
-    status = vae_status(application, on)
-    if status.tacit and status.decision_due and status.valid_until:
-        return False, _(
-            "No decision within two months: the application was accepted by silence after %(due)s; "
-            "the admissibility is valid until %(until)s."
-        ) % {"due": date_format(status.decision_due), "until": date_format(status.valid_until)}
-    return True, ""
-
-
-@transaction.atomic
 def decide_vae(
     user: Any, application: VaeApplication, *, admissible: bool, on: date, reason: str = ""
 ) -> VaeApplication:
     """The authority's admissibility decision (R-20, R-21), within two months of the complete file."""
-    application = (
-        VaeApplication.objects.select_for_update().select_related("candidate__centre", "title").get(pk=application.pk)
-    )
-    check_authority_agent(user, application.candidate)
-    allowed, why = can_decide_vae(application, on)
-    if not allowed:
-        raise ValidationError(why)
-    if not admissible and not reason.strip():
-        raise ValidationError(_("A refusal must give its reason."))
-    before = application.status
-    application.status = VaeStatusChoice.ADMISSIBLE if admissible else VaeStatusChoice.REFUSED
-    application.decided_on = on
-    application.decided_by = application.candidate.centre.authority
-    application.reason = reason.strip()
-    application.save(update_fields=["status", "decided_on", "decided_by", "reason"])
-    record(
-        actor=user,
-        action="vae.decided",
-        target=application,
-        reason=application.reason,
-        data={"from": before, "to": application.status, "decided_on": on.isoformat()},
-    )
-    return application
+    return decide(VAE_DECISION, user, application, positive=admissible, on=on, reason=reason)
+
+
+def settle_vae_applications(on: date) -> int:
+    """The system records the acceptance by silence of every file left undecided two months (R-21):
+    ``titrepro settle`` runs it daily. The acceptance dates from the end of the two months."""
+    settled = 0
+    pending = VaeApplication.objects.filter(status=VaeStatusChoice.PENDING).select_related("title").order_by("pk")
+    for application in pending:
+        status = vae_status(application, on)
+        if not status.tacit or status.decision_due is None:
+            continue
+        VAE.apply(
+            "accept_by_silence",
+            None,
+            application,
+            on=on,
+            changes={"tacit": True, "decided_on": status.decision_due, "recorded_on": timezone.localdate()},
+            data={"decision_due": status.decision_due.isoformat()},
+        )
+        settled += 1
+    return settled
 
 
 # --- accommodations (R-85, R-86) ----------------------------------------------------
 
 
-@transaction.atomic
 def request_accommodation(
     user: Any,
     candidate: Candidate,
@@ -273,51 +233,26 @@ def request_accommodation(
     details: str = "",
     medical_opinion_on: date | None = None,
 ) -> Accommodation:
-    check_candidate_or_staff(user, candidate)
     unknown = set(kinds) - set(AccommodationKind.values)
     if not kinds or unknown:
-        raise ValidationError(_("Choose at least one kind of accommodation from the list."))
-    accommodation = Accommodation.objects.create(
+        raise Refused(
+            "accommodation_kinds_invalid", _("Choose at least one kind of accommodation from the list."), "kinds"
+        )
+    accommodation = Accommodation(
         candidate=candidate,
         requested_on=requested_on,
         kinds=list(kinds),
         details=details,
         medical_opinion_on=medical_opinion_on,
     )
-    record(actor=user, action="accommodation.requested", target=accommodation, data={"kinds": list(kinds)})
-    return accommodation
+    return ACCOMMODATION.create("request", user, accommodation, on=requested_on, data={"kinds": list(kinds)})
 
 
-@transaction.atomic
 def decide_accommodation(
     user: Any, accommodation: Accommodation, *, granted: bool, on: date, reason: str = ""
 ) -> Accommodation:
     """The authority's decision on an accommodation request (R-86)."""
-    accommodation = (
-        Accommodation.objects.select_for_update().select_related("candidate__centre").get(pk=accommodation.pk)
-    )
-    check_authority_agent(user, accommodation.candidate)
-    if accommodation.status != DecisionStatus.REQUESTED:
-        raise ValidationError(_("This request is already decided."))
-    if on < accommodation.requested_on:
-        raise ValidationError(_("A decision cannot come before the request."))
-    if accommodation.medical_opinion_on is None and granted:
-        raise ValidationError(_("An accommodation is granted on a medical opinion: record its date first."))
-    if not granted and not reason.strip():
-        raise ValidationError(_("A refusal must give its reason."))
-    accommodation.status = DecisionStatus.GRANTED if granted else DecisionStatus.REFUSED
-    accommodation.decided_on = on
-    accommodation.decided_by = accommodation.candidate.centre.authority
-    accommodation.reason = reason.strip()
-    accommodation.save(update_fields=["status", "decided_on", "decided_by", "reason"])
-    record(
-        actor=user,
-        action="accommodation.decided",
-        target=accommodation,
-        reason=accommodation.reason,
-        data={"to": accommodation.status, "decided_on": on.isoformat(), "kinds": accommodation.kinds},
-    )
-    return accommodation
+    return decide(ACCOMMODATION_DECISION, user, accommodation, positive=granted, on=on, reason=reason)
 
 
 # --- dossier professionnel ----------------------------------------------------------
@@ -328,9 +263,16 @@ def upload_portfolio(
     user: Any, candidate: Candidate, *, title: Title, file: Any, declaration: bool, signed_on: date | None
 ) -> ProfessionalPortfolio:
     check_candidate_or_staff(user, candidate)
-    validate_pdf(file)
+    try:
+        validate_pdf(file)
+    except ValidationError as error:
+        raise Refused(f"portfolio_{error.code}", " ".join(error.messages), "file") from error
     if not declaration or signed_on is None:
-        raise ValidationError(_("Tick the declaration on honour and give the date you signed it."))
+        raise Refused(
+            "portfolio_declaration_missing",
+            _("Tick the declaration on honour and give the date you signed it."),
+            "declaration",
+        )
     portfolio = ProfessionalPortfolio(
         candidate=candidate, title=title, file=file, declaration_on_honour=True, signed_on=signed_on
     )

@@ -6,13 +6,15 @@ each endpoint runs a fixed number of SQL queries); the schemas
 """
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.responses import Status
 
 from titrepro.catalogue import queries
-from titrepro.catalogue.api_schemas import ErrorOut, TitleOut, TitleSummaryOut, VersionOut
+from titrepro.catalogue.api_schemas import TitleOut, TitleSummaryOut, VersionOut
 from titrepro.catalogue.models import Title, TitleVersion
+from titrepro.core.api import errors
+from titrepro.core.refusals import NotFound
 
 router = Router(tags=["catalogue"])
 
@@ -29,8 +31,8 @@ class TitleFilter(Schema):
     q: str = Field("", max_length=200, description="Searched in the code, label, short label and RNCP codes.")
 
 
-def _title_not_found(code: str) -> Status[ErrorOut]:
-    return Status(404, ErrorOut(detail=f"No title with code {code}.", code="title_not_found"))
+def _title_not_found(code: str) -> NotFound:
+    return NotFound("title_not_found", _("No title with code %(code)s.") % {"code": code}, "code")
 
 
 @router.get("", response=list[TitleSummaryOut], summary="List and search titles", operation_id="list_titles")
@@ -42,30 +44,34 @@ def list_titles(request: HttpRequest, filters: Query[TitleFilter]) -> object:
 
 @router.get(
     "/{code}",
-    response={200: TitleOut, 404: ErrorOut},
+    response={200: TitleOut, **errors(404)},
     summary="Get a title and its versions",
     operation_id="get_title",
 )
-def get_title(request: HttpRequest, code: str) -> Title | Status[ErrorOut]:
+def get_title(request: HttpRequest, code: str) -> Title:
     """A title's identity, its sources and its versions ordered by validity."""
     try:
         return queries.get_title(code)
     except Http404:
-        return _title_not_found(code)
+        raise _title_not_found(code) from None
 
 
 @router.get(
     "/{code}/versions/{label}",
-    response={200: VersionOut, 404: ErrorOut},
+    response={200: VersionOut, **errors(404)},
     summary="Get a version of a title in full",
     operation_id="get_title_version",
 )
-def get_title_version(request: HttpRequest, code: str, label: str) -> TitleVersion | Status[ErrorOut]:
+def get_title_version(request: HttpRequest, code: str, label: str) -> TitleVersion:
     """One version: CCPs and their competences, CCS, transversal competences,
     evaluation modalities per session, correspondences and equivalences."""
     try:
         return queries.get_version(code, label)
     except Http404:
         if not Title.objects.filter(code=code).exists():
-            return _title_not_found(code)
-        return Status(404, ErrorOut(detail=f"Title {code} has no version {label}.", code="version_not_found"))
+            raise _title_not_found(code) from None
+        raise NotFound(
+            "version_not_found",
+            _("Title %(code)s has no version %(label)s.") % {"code": code, "label": label},
+            "label",
+        ) from None

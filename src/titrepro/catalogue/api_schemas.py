@@ -56,13 +56,6 @@ def duration_iso(value: timedelta | None) -> str | None:
     return text
 
 
-class ErrorOut(Schema):
-    """An error: a message for people (English) and a stable code for programs."""
-
-    detail: str = Field(..., examples=["No title with code TP-99999."])
-    code: str = Field(..., examples=["title_not_found"])
-
-
 # Every catalogue item ends with its provenance: confidence, sources, notes
 # (declared last in each schema, so that the item's own fields come first).
 SourceKeys = Annotated[list[str], Field(description="Keys of the title's source_list.")]

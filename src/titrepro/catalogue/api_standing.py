@@ -11,6 +11,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from titrepro.catalogue.standing import StandingInputError, StandingRequest, answer
+from titrepro.core.api import body, errors
 
 router = Router(tags=["standing"])
 
@@ -21,7 +22,7 @@ _REQUEST_SCHEMA = StandingRequest.model_json_schema(ref_template="#/components/s
 
 @router.post(
     "",
-    response={200: dict[str, Any], 422: dict[str, Any]},
+    response={200: dict[str, Any], **errors(422)},
     auth=None,
     summary="Standing of a candidate",
     # The operationId ninja derived from the module before it moved from candidates/api.py: the contract stays.
@@ -34,19 +35,16 @@ def standing(request: HttpRequest) -> Status[dict[str, Any]]:
     """What a candidate holds, what is missing, until when, and the next steps (docs/standing.md).
 
     The body is read here rather than by ninja so that the API and the CLI give
-    the same errors: 422 with `{"code": "invalid_request", "detail": [{"field", "message"}]}`.
+    the same errors: 422 with the one error shape, `{"code": "invalid_request", "message", "field",
+    "errors": [{"field", "message"}]}` (``core.api.ApiError``).
     """
     try:
         payload = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Status(
-            422,
-            {
-                "code": "invalid_json",
-                "detail": [{"field": "$", "message": _("this is not valid JSON (%(problem)s)") % {"problem": exc}}],
-            },
-        )
+        message = _("this is not valid JSON (%(problem)s)") % {"problem": exc}
+        return Status(422, body("invalid_json", message, "$", errors=[{"field": "$", "message": message}]))
     try:
         return Status(200, answer(payload))
     except StandingInputError as exc:
-        return Status(422, {"code": "invalid_request", "detail": exc.errors})
+        first = exc.errors[0]["field"] if exc.errors else None
+        return Status(422, body("invalid_request", _("The request is not valid."), first, errors=exc.errors))

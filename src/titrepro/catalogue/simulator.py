@@ -207,7 +207,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(error.errors)
         else:
             result = _describe(standing, chosen, form)
-    errors = _error_list(form) if form.is_bound else []
+    errors = form.error_list()
     context = {
         "form": form,
         "chosen": chosen,
@@ -224,19 +224,3 @@ def simulator(request: HttpRequest) -> HttpResponse:
             return response
         return render(request, "catalogue/includes/simulator_result_region.html", context)
     return render(request, "catalogue/simulator.html", context)
-
-
-def _error_list(form: SimulatorForm) -> list[dict[str, str]]:
-    """Every error of the form, for the summary at the top: the field's id, its label, the message."""
-    out: list[dict[str, str]] = []
-    for name, messages in form.errors.items():
-        if name == "__all__":
-            out.extend({"id": "", "label": "", "message": str(m)} for m in messages)
-            continue
-        bound = form[name]
-        anchor = bound.id_for_label
-        if name == "route":
-            anchor = f"{bound.auto_id}_0"
-        for message in messages:
-            out.append({"id": anchor, "label": str(bound.label), "message": str(message)})
-    return out

@@ -20,6 +20,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from titrepro.core.forms import DsfrForm
+
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 ROUTE_UNKNOWN = "unknown"
@@ -102,7 +104,7 @@ def version_rows(versions: list[Any]) -> list[VersionRows]:
     return rows
 
 
-class SimulatorForm(forms.Form):
+class SimulatorForm(DsfrForm):
     """Step 1 (title, date, route) and, once a title is chosen, step 2 (what the person holds)."""
 
     title = forms.ChoiceField(label=gettext_lazy("Professional title"))

@@ -1,36 +1,30 @@
 """/api/v1/directory: centres, approvals, habilitations, the jury member's own profile.
 
 Thin over ``queries`` (scoped reads) and ``services`` (audited writes), like the
-pages. Errors are JSON {detail, code}: 401 without authentication, 403 for a
-role that may not, 404 for what is missing or outside the user's organisation,
-422 for a refusal by the rules (``reasons`` then lists their codes).
+pages. Errors are ``core.api.ApiError``, answered by the handlers every router
+shares: 401 without authentication, 403 for a role that may not, 404 for what
+is missing or outside the user's organisation, 422 for a refusal by the rules
+(its own code; ``reasons`` lists every rule that said no).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from titrepro.accounts.api_auth import api_auth
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.catalogue.models import Title, TitleVersion
+from titrepro.core.api import READ_ERRORS, WRITE_ERRORS
+from titrepro.core.refusals import NotFound
 from titrepro.directory import queries, services
 from titrepro.directory.models import Approval, ApprovedCentre, Habilitation, JuryMember, LinkKind
-from titrepro.directory.services import Refused
 
 router = Router(auth=api_auth, tags=["directory"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    reasons: list[str] = []
 
 
 class CentreOut(Schema):
@@ -140,85 +134,57 @@ class JuryMemberOut(Schema):
         return list(obj.habilitations.all())
 
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 422: ErrorOut}
-
-
-def _answer[T](call: Callable[[], T]) -> T | Status[ErrorOut]:
-    """Run a read or a service; turn the refusals into JSON errors."""
-    try:
-        return call()
-    except PermissionDenied:
-        return Status(403, ErrorOut(detail="Your role does not allow this.", code="forbidden"))
-    except Http404:
-        return Status(404, ErrorOut(detail="Not found.", code="not_found"))
-    except Refused as refused:
-        return Status(
-            422, ErrorOut(detail=" ".join(refused.messages), code=refused.code, reasons=list(refused.reasons))
-        )
-
-
 # Centres and approvals --------------------------------------------------------------------------
 
 
-@router.get("/centres", response={200: list[CentreOut], **ERRORS}, url_name="directory_centre_list")
-def list_centres(request: HttpRequest) -> list[ApprovedCentre] | Status[ErrorOut]:
+@router.get("/centres", response={200: list[CentreOut], **READ_ERRORS}, url_name="directory_centre_list")
+def list_centres(request: HttpRequest) -> list[ApprovedCentre]:
     """The centres of the user's authority (all of them for a national administrator)."""
-    return _answer(lambda: list(queries.centres_for(request.user)))
+    return list(queries.visible_centres(request.user))
 
 
-@router.get("/centres/{centre_id}", response={200: CentreOut, **ERRORS}, url_name="directory_centre_detail")
-def get_centre(request: HttpRequest, centre_id: int) -> ApprovedCentre | Status[ErrorOut]:
-    return _answer(lambda: get_scoped_or_404(queries.centres_for(request.user), pk=centre_id))
+@router.get("/centres/{centre_id}", response={200: CentreOut, **READ_ERRORS}, url_name="directory_centre_detail")
+def get_centre(request: HttpRequest, centre_id: int) -> ApprovedCentre:
+    return get_scoped_or_404(queries.visible_centres(request.user), pk=centre_id)
 
 
-@router.get("/approvals", response={200: list[ApprovalOut], **ERRORS}, url_name="directory_approval_list")
-def list_approvals(request: HttpRequest, centre_id: int | None = None) -> list[Approval] | Status[ErrorOut]:
+@router.get("/approvals", response={200: list[ApprovalOut], **READ_ERRORS}, url_name="directory_approval_list")
+def list_approvals(request: HttpRequest, centre_id: int | None = None) -> list[Approval]:
     """The approvals of the user's authority, optionally of one centre."""
-
-    def read() -> list[Approval]:
-        approvals = queries.approvals_for(request.user)
-        return list(approvals if centre_id is None else approvals.filter(centre_id=centre_id))
-
-    return _answer(read)
+    approvals = queries.visible_approvals(request.user)
+    return list(approvals if centre_id is None else approvals.filter(centre_id=centre_id))
 
 
-@router.get("/approvals/{approval_id}", response={200: ApprovalOut, **ERRORS}, url_name="directory_approval_detail")
-def get_approval(request: HttpRequest, approval_id: int) -> Approval | Status[ErrorOut]:
-    return _answer(lambda: get_scoped_or_404(queries.approvals_for(request.user), pk=approval_id))
+@router.get(
+    "/approvals/{approval_id}", response={200: ApprovalOut, **READ_ERRORS}, url_name="directory_approval_detail"
+)
+def get_approval(request: HttpRequest, approval_id: int) -> Approval:
+    return get_scoped_or_404(queries.visible_approvals(request.user), pk=approval_id)
 
 
 @router.post(
     "/centres/{centre_id}/approvals", response={201: ApprovalOut, **WRITE_ERRORS}, url_name="directory_approval_grant"
 )
-def grant_approval(request: HttpRequest, centre_id: int, payload: ApprovalGrantIn) -> object:
+def grant_approval(request: HttpRequest, centre_id: int, payload: ApprovalGrantIn) -> Status[Approval]:
     """Record an approval (R-30): at most until the end of validity of the title version."""
-
-    def write() -> Status[Any]:
-        centre = get_scoped_or_404(queries.centres_for(request.user), pk=centre_id)
-        version = TitleVersion.objects.filter(pk=payload.version_id).first()
-        if version is None:
-            return Status(404, ErrorOut(detail="No such title version.", code="version_not_found"))
-        approval = services.grant_approval(
-            request.user,
-            centre=centre,
-            version=version,
-            site_address=payload.site_address,
-            granted_on=payload.granted_on,
-            valid_until=payload.valid_until,
-            reason=payload.reason,
-        )
-        return Status(201, approval)
-
-    return _answer(write)
+    centre = get_scoped_or_404(queries.visible_centres(request.user), pk=centre_id)
+    version = TitleVersion.objects.filter(pk=payload.version_id).first()
+    if version is None:
+        raise NotFound("version_not_found", _("No such title version."), "version_id")
+    approval = services.grant_approval(
+        request.user,
+        centre=centre,
+        version=version,
+        site_address=payload.site_address,
+        granted_on=payload.granted_on,
+        valid_until=payload.valid_until,
+        reason=payload.reason,
+    )
+    return Status(201, approval)
 
 
-def _approval_action(request: HttpRequest, approval_id: int, act: Callable[[Approval], Approval]) -> object:
-    def write() -> Approval:
-        approval = get_scoped_or_404(queries.approvals_for(request.user), pk=approval_id)
-        return act(approval)
-
-    return _answer(write)
+def _approval(request: HttpRequest, approval_id: int) -> Approval:
+    return get_scoped_or_404(queries.visible_approvals(request.user), pk=approval_id)
 
 
 @router.post(
@@ -226,11 +192,9 @@ def _approval_action(request: HttpRequest, approval_id: int, act: Callable[[Appr
     response={200: ApprovalOut, **WRITE_ERRORS},
     url_name="directory_approval_suspend",
 )
-def suspend_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) -> object:
+def suspend_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) -> Approval:
     """Suspend an active approval (R-33)."""
-    return _approval_action(
-        request, approval_id, lambda a: services.suspend_approval(request.user, a, reason=payload.reason)
-    )
+    return services.suspend_approval(request.user, _approval(request, approval_id), reason=payload.reason)
 
 
 @router.post(
@@ -238,11 +202,9 @@ def suspend_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) 
     response={200: ApprovalOut, **WRITE_ERRORS},
     url_name="directory_approval_reinstate",
 )
-def reinstate_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) -> object:
+def reinstate_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) -> Approval:
     """Reinstate a suspended approval (R-33)."""
-    return _approval_action(
-        request, approval_id, lambda a: services.reinstate_approval(request.user, a, reason=payload.reason)
-    )
+    return services.reinstate_approval(request.user, _approval(request, approval_id), reason=payload.reason)
 
 
 @router.post(
@@ -250,55 +212,45 @@ def reinstate_approval(request: HttpRequest, approval_id: int, payload: ReasonIn
     response={200: ApprovalOut, **WRITE_ERRORS},
     url_name="directory_approval_withdraw",
 )
-def withdraw_approval(request: HttpRequest, approval_id: int, payload: WithdrawIn) -> object:
+def withdraw_approval(request: HttpRequest, approval_id: int, payload: WithdrawIn) -> Approval:
     """Withdraw an approval, with a ban on re-applying of at most two years (R-33)."""
-    return _approval_action(
-        request,
-        approval_id,
-        lambda a: services.withdraw_approval(
-            request.user,
-            a,
-            withdrawn_on=payload.withdrawn_on,
-            banned_until=payload.reapply_banned_until,
-            reason=payload.reason,
-        ),
+    return services.withdraw_approval(
+        request.user,
+        _approval(request, approval_id),
+        withdrawn_on=payload.withdrawn_on,
+        banned_until=payload.reapply_banned_until,
+        reason=payload.reason,
     )
 
 
 # Habilitations ----------------------------------------------------------------------------------
 
 
-@router.get("/habilitations", response={200: list[HabilitationOut], **ERRORS}, url_name="directory_habilitation_list")
-def list_habilitations(request: HttpRequest, member_id: int | None = None) -> object:
+@router.get(
+    "/habilitations", response={200: list[HabilitationOut], **READ_ERRORS}, url_name="directory_habilitation_list"
+)
+def list_habilitations(request: HttpRequest, member_id: int | None = None) -> list[Habilitation]:
     """The habilitations of the jury members of the user's authority."""
-
-    def read() -> list[Habilitation]:
-        habilitations = queries.habilitations_for(request.user)
-        return list(habilitations if member_id is None else habilitations.filter(member_id=member_id))
-
-    return _answer(read)
+    habilitations = queries.visible_habilitations(request.user)
+    return list(habilitations if member_id is None else habilitations.filter(member_id=member_id))
 
 
 @router.post("/habilitations", response={201: HabilitationOut, **WRITE_ERRORS}, url_name="directory_habilitation_grant")
-def grant_habilitation(request: HttpRequest, payload: HabilitationGrantIn) -> object:
+def grant_habilitation(request: HttpRequest, payload: HabilitationGrantIn) -> Status[Habilitation]:
     """Habilitate a jury member for a title: R-61's criteria, valid at most until the version's end (R-62)."""
-
-    def write() -> Status[Any]:
-        member = get_scoped_or_404(queries.jury_members_for(request.user), pk=payload.member_id)
-        title = Title.objects.filter(code=payload.title).first()
-        if title is None:
-            return Status(404, ErrorOut(detail="No such title.", code="title_not_found"))
-        habilitation = services.grant_habilitation(
-            request.user,
-            member=member,
-            title=title,
-            granted_on=payload.granted_on,
-            valid_until=payload.valid_until,
-            reason=payload.reason,
-        )
-        return Status(201, habilitation)
-
-    return _answer(write)
+    member = get_scoped_or_404(queries.visible_jury_members(request.user), pk=payload.member_id)
+    title = Title.objects.filter(code=payload.title).first()
+    if title is None:
+        raise NotFound("title_not_found", _("No such title."), "title")
+    habilitation = services.grant_habilitation(
+        request.user,
+        member=member,
+        title=title,
+        granted_on=payload.granted_on,
+        valid_until=payload.valid_until,
+        reason=payload.reason,
+    )
+    return Status(201, habilitation)
 
 
 @router.post(
@@ -306,18 +258,15 @@ def grant_habilitation(request: HttpRequest, payload: HabilitationGrantIn) -> ob
     response={200: HabilitationOut, **WRITE_ERRORS},
     url_name="directory_habilitation_end",
 )
-def end_habilitation(request: HttpRequest, habilitation_id: int, payload: HabilitationEndIn) -> object:
-    def write() -> Habilitation:
-        habilitation = get_scoped_or_404(queries.habilitations_for(request.user), pk=habilitation_id)
-        return services.end_habilitation(request.user, habilitation, ended_on=payload.ended_on, reason=payload.reason)
-
-    return _answer(write)
+def end_habilitation(request: HttpRequest, habilitation_id: int, payload: HabilitationEndIn) -> Habilitation:
+    habilitation = get_scoped_or_404(queries.visible_habilitations(request.user), pk=habilitation_id)
+    return services.end_habilitation(request.user, habilitation, ended_on=payload.ended_on, reason=payload.reason)
 
 
 # The jury member's own profile ------------------------------------------------------------------
 
 
-@router.get("/jury/me", response={200: JuryMemberOut, **ERRORS}, url_name="directory_jury_me")
-def jury_me(request: HttpRequest) -> object:
+@router.get("/jury/me", response={200: JuryMemberOut, **READ_ERRORS}, url_name="directory_jury_me")
+def jury_me(request: HttpRequest) -> JuryMember:
     """The profile of the jury member the user is: experiences, declared links, habilitations."""
-    return _answer(lambda: queries.own_jury_member(request.user))
+    return queries.own_jury_member(request.user)

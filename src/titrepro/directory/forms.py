@@ -8,42 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.catalogue.models import Title, TitleVersion
+from titrepro.core.forms import DsfrForm, date_field, reason_field
 from titrepro.directory.models import ApprovedCentre, LinkKind, TrainingProvider
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-
-def reason_field(*, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=_("Reason"),
-        required=required,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Written to the history of the decision."),
-    )
-
-
-class DsfrForm(forms.Form):
-    """Adds the DSFR classes to the widgets."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "fr-select")
-            elif not isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "fr-input")
 
 
 class ApprovalGrantForm(DsfrForm):

@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from titrepro.core.refusals import Refused
 from titrepro.rules.directory import EXPERIENCE_TOO_SHORT, OUT_OF_JOB_TOO_LONG, HabilitationReason
 from titrepro.rules.parameters import DEFAULT
 
@@ -47,9 +48,8 @@ def refusal_message(code: str, **values: Any) -> str:
         "approval_version_ended": _("The title version ended on %(end)s, before the approval would start (R-30)."),
         "approval_reapply_banned": _("This centre may not apply again for this title until %(end)s (R-33)."),
         "approval_already_open": _("This centre already holds an approval for this title version on this site."),
-        "approval_not_active": _("Only an active approval can be suspended."),
-        "approval_not_suspended": _("Only a suspended approval can be reinstated."),
-        "approval_already_withdrawn": _("This approval is already withdrawn."),
+        "approval_ended": _("This approval ended on %(end)s: it can no longer be changed, only expire (R-30)."),
+        "approval_not_ended": _("This approval runs until %(end)s: it has not expired."),
         "approval_ban_too_long": _(
             "A ban on re-applying lasts at most %(years)d years after the withdrawal (R-33), that is until %(end)s."
         ),
@@ -66,3 +66,8 @@ def refusal_message(code: str, **values: Any) -> str:
     }
     message = messages.get(code, code)
     return message % values if values else message
+
+
+def refusal(code: str, field: str | None = None, **values: Any) -> Refused:
+    """The refusal of a directory service, with its sentence."""
+    return Refused(code, refusal_message(code, **values), field)

@@ -6,11 +6,9 @@ The directory work extends this module (approvals, conventions, habilitations...
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 DEPARTEMENT = RegexValidator(r"^(\d{2}|2A|2B|97\d)$", _("A département code looks like 75, 2A or 974."))
@@ -81,6 +79,7 @@ class ApprovalStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
 
 
 class Approval(models.Model):
@@ -89,7 +88,8 @@ class Approval(models.Model):
     Granted by the regional prefect, instructed by the authority; it lasts at most
     until the title's end of validity. It may be suspended, reinstated or
     withdrawn after a control, a withdrawal possibly banning re-applying for up
-    to two years (R-33). Its changes go through ``directory.services``.
+    to two years (R-33), and expires at its end. Its status changes only through
+    its lifecycle (``directory.lifecycles.APPROVAL``), called by ``directory.services``.
     """
 
     centre = models.ForeignKey(ApprovedCentre, on_delete=models.PROTECT, related_name="approvals")
@@ -295,8 +295,8 @@ class Habilitation(models.Model):
     """A jury member's habilitation for a title (R-60 to R-62).
 
     Granted by an authority once the criteria are met (R-61), valid at most until
-    the end of validity of the title's current version (R-62): the service checks
-    it, ``clean()`` says it in forms and the admin.
+    the end of validity of the title's current version (R-62): ``services.grant_habilitation``
+    caps it through ``rules.directory.habilitation_valid_until``; the admin cannot edit it.
     """
 
     member = models.ForeignKey(JuryMember, on_delete=models.PROTECT, related_name="habilitations")
@@ -334,19 +334,3 @@ class Habilitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.title.code}"
-
-    def clean(self) -> None:
-        """R-62: never after the end of validity of the title's current version."""
-        super().clean()
-        if not self.title_id or not self.valid_until or not self.granted_on:
-            return
-        from titrepro.catalogue.queries import current_version
-
-        version = current_version(self.title, self.granted_on)
-        if version is not None and version.valid_until is not None and self.valid_until > version.valid_until:
-            raise ValidationError(
-                {
-                    "valid_until": _("A habilitation cannot outlive its title version (valid until %(end)s).")
-                    % {"end": formats.date_format(version.valid_until, "j F Y")}
-                }
-            )

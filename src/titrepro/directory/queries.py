@@ -1,7 +1,10 @@
-"""Reads shared by the pages and the API, scoped by ``scope_of(user)`` (STYLE.md, habit 6).
+"""Reads shared by the pages, the API and the services' re-checks (STYLE.md, habit 6).
 
-A user without the role gets PermissionDenied (403); an object outside the
-user's organisation is not in the queryset, so ``get_scoped_or_404`` answers 404.
+Each ``visible_<things>(user)`` is the one definition of who sees what, built
+on ``accounts.permissions.scoped``: a user without the role gets
+PermissionDenied (403); an object outside the user's organisation is not in
+the queryset, so ``get_scoped_or_404`` (pages, API) and ``ensure_in``
+(services) answer 404.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
-from titrepro.accounts.permissions import Scope, scope_of
+from titrepro.accounts.permissions import scoped
 from titrepro.directory.models import (
     Approval,
     ApprovedCentre,
@@ -21,64 +24,53 @@ from titrepro.directory.models import (
 )
 
 
-def authority_scope(user: Any) -> Scope:
-    """The scope of a national administrator or an authority agent; anyone else is refused (403)."""
-    scope = scope_of(user)
-    if not (scope.national or scope.authorities):
-        raise PermissionDenied
-    return scope
+def visible_centres(user: Any) -> QuerySet[ApprovedCentre]:
+    """The centres of the authority agent's authorities (all of them for a national administrator)."""
+    return scoped(user, ApprovedCentre.objects.select_related("authority"), authority="authority")
 
 
-def centres_for(user: Any) -> QuerySet[ApprovedCentre]:
-    scope = authority_scope(user)
-    centres = ApprovedCentre.objects.select_related("authority")
-    return centres if scope.national else centres.filter(authority__in=scope.authorities)
+def visible_approvals(user: Any) -> QuerySet[Approval]:
+    return scoped(
+        user, Approval.objects.select_related("centre", "version__title", "authority"), authority="centre__authority"
+    )
 
 
-def approvals_for(user: Any) -> QuerySet[Approval]:
-    scope = authority_scope(user)
-    approvals = Approval.objects.select_related("centre", "version__title", "authority")
-    return approvals if scope.national else approvals.filter(centre__authority__in=scope.authorities)
-
-
-def centre_detail_for(user: Any) -> QuerySet[ApprovedCentre]:
-    return centres_for(user).prefetch_related(
+def visible_centre_details(user: Any) -> QuerySet[ApprovedCentre]:
+    return visible_centres(user).prefetch_related(
         Prefetch("approvals", queryset=Approval.objects.select_related("version__title")),
         "conventions__provider",
     )
 
 
-def jury_members_for(user: Any) -> QuerySet[JuryMember]:
-    scope = authority_scope(user)
-    members = JuryMember.objects.select_related("authority")
-    return members if scope.national else members.filter(authority__in=scope.authorities)
+def visible_jury_members(user: Any) -> QuerySet[JuryMember]:
+    """The jury members of the agent's authorities, for habilitations."""
+    return scoped(user, JuryMember.objects.select_related("authority"), authority="authority")
 
 
-def habilitations_for(user: Any) -> QuerySet[Habilitation]:
-    scope = authority_scope(user)
-    habilitations = Habilitation.objects.select_related("member", "title", "authority")
-    return habilitations if scope.national else habilitations.filter(member__authority__in=scope.authorities)
+def visible_habilitations(user: Any) -> QuerySet[Habilitation]:
+    return scoped(
+        user, Habilitation.objects.select_related("member", "title", "authority"), authority="member__authority"
+    )
+
+
+def own_jury_members(user: Any) -> QuerySet[JuryMember]:
+    """The jury member profiles the user is (their own, never another's); 403 without the role."""
+    return scoped(user, JuryMember.objects.select_related("authority"), national=False, jury_member="pk")
 
 
 def own_jury_member(user: Any) -> JuryMember:
-    """The jury member profile of the user; anyone without the role is refused (403)."""
-    scope = scope_of(user)
-    if not scope.jury_members:
-        raise PermissionDenied
+    """The jury member profile of the user, with what the profile page shows; 403 without the role."""
     member = (
-        JuryMember.objects.filter(pk__in=scope.jury_members)
+        own_jury_members(user)
         .prefetch_related("experiences__title", "trainer_activities__provider", "declared_links__provider")
         .prefetch_related("declared_links__centre", "habilitations__title")
         .order_by("pk")
         .first()
     )
-    if member is None:
+    if member is None:  # pragma: no cover - scoped() refused the user without the role
         raise PermissionDenied
     return member
 
 
 def own_declared_links(user: Any) -> QuerySet[DeclaredLink]:
-    scope = scope_of(user)
-    if not scope.jury_members:
-        raise PermissionDenied
-    return DeclaredLink.objects.filter(member__in=scope.jury_members)
+    return scoped(user, DeclaredLink.objects.select_related("member"), national=False, jury_member="member")

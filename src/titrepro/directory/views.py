@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.audit.labels import action_label
 from titrepro.audit.services import history
+from titrepro.core.refusals import Refused
 from titrepro.directory import queries, services
 from titrepro.directory.forms import (
     ApprovalGrantForm,
@@ -30,8 +31,8 @@ from titrepro.directory.forms import (
     ReasonForm,
     WithdrawForm,
 )
-from titrepro.directory.models import Approval, ApprovalStatus, DeclaredLink, Habilitation, JuryMember
-from titrepro.directory.services import Refused
+from titrepro.directory.lifecycles import APPROVAL
+from titrepro.directory.models import Approval, DeclaredLink, Habilitation, JuryMember
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -62,14 +63,17 @@ def _jury_crumb() -> tuple[str, str]:
 def _form_page(
     request: HttpRequest, *, form: Any, heading: str, intro: str, cancel: str, crumbs: Any, **extra: Any
 ) -> HttpResponse:
+    """A form page; after a service's refusal (``refused``) the summary says the decision cannot be recorded."""
+    refused = extra.pop("refused", None)
+    refusal_heading = extra.pop("refusal_heading", "") or _("This decision cannot be recorded")
     context = {
         "form": form,
+        "errors": form.error_list(),
+        "error_heading": refusal_heading if refused is not None else "",
         "heading": heading,
         "intro": intro,
         "cancel_url": cancel,
         "breadcrumb": crumbs,
-        "refusals": extra.pop("refusals", []),
-        "refusal_heading": extra.pop("refusal_heading", ""),
         "submit": extra.pop("submit", _("Save")),
         **extra,
     }
@@ -81,7 +85,7 @@ def _form_page(
 
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
-    centres = queries.centres_for(request.user).prefetch_related("approvals")
+    centres = queries.visible_centres(request.user).prefetch_related("approvals")
     return render(
         request,
         "directory/centre_list.html",
@@ -91,7 +95,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    centre = get_scoped_or_404(queries.centre_detail_for(request.user), pk=pk)
+    centre = get_scoped_or_404(queries.visible_centre_details(request.user), pk=pk)
     approvals = list(centre.approvals.all())
     return render(
         request,
@@ -109,10 +113,10 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def approval_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    centre = get_scoped_or_404(queries.centres_for(request.user), pk=pk)
+    centre = get_scoped_or_404(queries.visible_centres(request.user), pk=pk)
     back = reverse("directory:centre_detail", args=[centre.pk])
     form = ApprovalGrantForm(_data(request))
-    refusals: list[str] = []
+    refused: Refused | None = None
     if form.is_valid():
         try:
             approval = services.grant_approval(
@@ -124,8 +128,9 @@ def approval_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 valid_until=form.cleaned_data["valid_until"],
                 reason=form.cleaned_data["reason"],
             )
-        except Refused as refused:
-            refusals = refused.messages
+        except Refused as refusal:
+            form.add_refusal(refusal)
+            refused = refusal
         else:
             success(request, _("The approval is recorded."))
             return redirect("directory:approval_detail", pk=approval.pk)
@@ -136,36 +141,59 @@ def approval_grant(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_("One approval covers one title version on one site, at most until the title's end of validity (R-30)."),
         cancel=back,
         crumbs=_crumbs(_("New approval"), _centres_crumb(), (back, centre.name)),
-        refusals=refusals,
+        refused=refused,
         submit=_("Record the approval"),
     )
 
 
 @login_required
 def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    approval = get_scoped_or_404(queries.approvals_for(request.user), pk=pk)
+    approval = get_scoped_or_404(queries.visible_approvals(request.user), pk=pk)
     back = reverse("directory:centre_detail", args=[approval.centre_id])
     return render(
         request,
         "directory/approval_detail.html",
         {
             "approval": approval,
-            "can_suspend": approval.status == ApprovalStatus.ACTIVE,
-            "can_reinstate": approval.status == ApprovalStatus.SUSPENDED,
-            "can_withdraw": approval.status != ApprovalStatus.WITHDRAWN,
+            "actions": _approval_actions(request.user, approval),
             "history": _history(approval),
             "breadcrumb": _crumbs(str(approval.version), _centres_crumb(), (back, approval.centre.name)),
         },
     )
 
 
+APPROVAL_ACTION_URLS = {
+    "suspend": "directory:approval_suspend",
+    "reinstate": "directory:approval_reinstate",
+    "withdraw": "directory:approval_withdraw",
+}
+
+
+def _approval_actions(user: Any, approval: Approval) -> list[dict[str, Any]]:
+    """The buttons of the approval page, from its lifecycle: the moves offered now, or why they are not."""
+    actions = []
+    for name, answer in APPROVAL.offered(user, approval).items():
+        if name not in APPROVAL_ACTION_URLS:  # the system's moves (expiry) have no button
+            continue
+        actions.append(
+            {
+                "name": name,
+                "label": APPROVAL.move(name).label,
+                "url": reverse(APPROVAL_ACTION_URLS[name], args=[approval.pk]),
+                "allowed": answer.allowed,
+                "why": answer.message,
+            }
+        )
+    return actions
+
+
 def _approval_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    approval: Approval = get_scoped_or_404(queries.approvals_for(request.user), pk=pk)
+    approval: Approval = get_scoped_or_404(queries.visible_approvals(request.user), pk=pk)
     back = reverse("directory:approval_detail", args=[approval.pk])
     form: ReasonForm | WithdrawForm = (
         WithdrawForm(_data(request)) if action == "withdraw" else ReasonForm(_data(request))
     )
-    refusals: list[str] = []
+    refused: Refused | None = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -181,8 +209,9 @@ def _approval_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                     banned_until=data["reapply_banned_until"],
                     reason=data["reason"],
                 )
-        except Refused as refused:
-            refusals = refused.messages
+        except Refused as refusal:
+            form.add_refusal(refusal)
+            refused = refusal
         else:
             success(request, _("The decision is recorded."))
             return redirect(back)
@@ -202,7 +231,7 @@ def _approval_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         intro=intro,
         cancel=back,
         crumbs=_crumbs(heading, _centres_crumb(), (back, str(approval))),
-        refusals=refusals,
+        refused=refused,
         submit=heading,
         subject=str(approval),
     )
@@ -231,7 +260,7 @@ def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def jury_member_list(request: HttpRequest) -> HttpResponse:
-    members = queries.jury_members_for(request.user).prefetch_related("habilitations__title")
+    members = queries.visible_jury_members(request.user).prefetch_related("habilitations__title")
     return render(
         request,
         "directory/jury_member_list.html",
@@ -242,7 +271,7 @@ def jury_member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def jury_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member: JuryMember = get_scoped_or_404(
-        queries.jury_members_for(request.user).prefetch_related(
+        queries.visible_jury_members(request.user).prefetch_related(
             "experiences__title", "trainer_activities__provider", "declared_links", "habilitations__title"
         ),
         pk=pk,
@@ -263,10 +292,10 @@ def jury_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def habilitation_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_scoped_or_404(queries.jury_members_for(request.user), pk=pk)
+    member = get_scoped_or_404(queries.visible_jury_members(request.user), pk=pk)
     back = reverse("directory:jury_member_detail", args=[member.pk])
     form = HabilitationGrantForm(_data(request))
-    refusals: list[str] = []
+    refused: Refused | None = None
     if form.is_valid():
         try:
             services.grant_habilitation(
@@ -277,8 +306,9 @@ def habilitation_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 valid_until=form.cleaned_data["valid_until"],
                 reason=form.cleaned_data["reason"],
             )
-        except Refused as refused:
-            refusals = refused.messages
+        except Refused as refusal:
+            form.add_refusal(refusal)
+            refused = refusal
         else:
             success(request, _("The habilitation is granted."))
             return redirect(back)
@@ -292,7 +322,7 @@ def habilitation_grant(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         cancel=back,
         crumbs=_crumbs(_("New habilitation"), _jury_crumb(), (back, str(member))),
-        refusals=refusals,
+        refused=refused,
         refusal_heading=_("The habilitation cannot be granted"),
         submit=_("Grant the habilitation"),
     )
@@ -301,17 +331,18 @@ def habilitation_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def habilitation_end(request: HttpRequest, pk: int) -> HttpResponse:
-    habilitation: Habilitation = get_scoped_or_404(queries.habilitations_for(request.user), pk=pk)
+    habilitation: Habilitation = get_scoped_or_404(queries.visible_habilitations(request.user), pk=pk)
     back = reverse("directory:jury_member_detail", args=[habilitation.member_id])
     form = HabilitationEndForm(_data(request))
-    refusals: list[str] = []
+    refused: Refused | None = None
     if form.is_valid():
         try:
             services.end_habilitation(
                 request.user, habilitation, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
             )
-        except Refused as refused:
-            refusals = refused.messages
+        except Refused as refusal:
+            form.add_refusal(refusal)
+            refused = refusal
         else:
             success(request, _("The habilitation is ended."))
             return redirect(back)
@@ -323,7 +354,7 @@ def habilitation_end(request: HttpRequest, pk: int) -> HttpResponse:
         intro=str(habilitation),
         cancel=back,
         crumbs=_crumbs(heading, _jury_crumb(), (back, str(habilitation.member))),
-        refusals=refusals,
+        refused=refused,
         submit=heading,
     )
 
@@ -358,12 +389,13 @@ def jury_experience_add(request: HttpRequest) -> HttpResponse:
     member = queries.own_jury_member(request.user)
     back = reverse("directory:jury_profile")
     form = ExperienceForm(_data(request))
-    refusals: list[str] = []
+    refused: Refused | None = None
     if form.is_valid():
         try:
             services.add_experience(request.user, member, **form.cleaned_data)
-        except Refused as refused:
-            refusals = refused.messages
+        except Refused as refusal:
+            form.add_refusal(refusal)
+            refused = refusal
         else:
             success(request, _("The experience is added."))
             return redirect(back)
@@ -375,7 +407,7 @@ def jury_experience_add(request: HttpRequest) -> HttpResponse:
         intro=_("Your periods in the job are what a habilitation is granted on (R-61)."),
         cancel=back,
         crumbs=_crumbs(heading, _profile_crumb()),
-        refusals=refusals,
+        refused=refused,
         submit=_("Add"),
     )
 
@@ -386,12 +418,13 @@ def jury_link_add(request: HttpRequest) -> HttpResponse:
     member = queries.own_jury_member(request.user)
     back = reverse("directory:jury_profile")
     form = LinkForm(_data(request))
-    refusals: list[str] = []
+    refused: Refused | None = None
     if form.is_valid():
         try:
             services.add_declared_link(request.user, member, **form.cleaned_data)
-        except Refused as refused:
-            refusals = refused.messages
+        except Refused as refusal:
+            form.add_refusal(refusal)
+            refused = refusal
         else:
             success(request, _("The link is declared."))
             return redirect(back)
@@ -406,7 +439,7 @@ def jury_link_add(request: HttpRequest) -> HttpResponse:
         ),
         cancel=back,
         crumbs=_crumbs(heading, _profile_crumb()),
-        refusals=refusals,
+        refused=refused,
         submit=_("Declare"),
     )
 

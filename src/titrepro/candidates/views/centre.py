@@ -1,4 +1,5 @@
-"""Pages of the role spaces: thin views over candidates.queries (reads) and candidates.services (writes)."""
+"""The centre staff's pages (/espace/centre/...): their candidates, entry, ECF, VAE filing, accommodation
+requests, import and export. Thin: reads through ``candidates.queries``, writes through ``candidates.services``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -24,36 +24,26 @@ from titrepro.candidates.forms_spaces import (
     AccommodationRequestForm,
     AssessmentForm,
     CandidateForm,
-    DecisionForm,
-    DsfrForm,
     ImportForm,
-    PortfolioForm,
     SearchForm,
     VaeFilingForm,
 )
-from titrepro.candidates.models import (
-    AccommodationKind,
-    Candidate,
-    DecisionStatus,
-    InTrainingAssessment,
-    Pathway,
-    VaeStatusChoice,
-)
+from titrepro.candidates.models import Candidate, InTrainingAssessment, Pathway
+from titrepro.core.forms import DsfrForm
+from titrepro.core.refusals import Refused
 
 SESSION_IMPORT = "candidates_pending_import"
 
 
-def _crumbs(*links: tuple[str, str]) -> dict[str, Any]:
+def crumbs(*links: tuple[str, str]) -> dict[str, Any]:
+    """The DSFR breadcrumb: (title, url) pairs, the last one the current page."""
     *parents, (current, _url) = links
     return {"root_dir": "/", "links": [{"url": url, "title": title} for title, url in parents], "current": current}
 
 
-# --- centre staff ------------------------------------------------------------------
-
-
 @login_required
 def centre_candidate_list(request: HttpRequest) -> HttpResponse:
-    candidates = queries.centre_candidates(request.user)
+    candidates = queries.managed_candidates(request.user)
     form = SearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["q"]:
         candidates = queries.search(candidates, form.cleaned_data["q"])
@@ -64,7 +54,7 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "breadcrumb": _crumbs((_("Candidates of my centre"), "")),
+            "breadcrumb": crumbs((_("Candidates of my centre"), "")),
         },
     )
 
@@ -74,15 +64,14 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
 def centre_candidate_new(request: HttpRequest) -> HttpResponse:
     """Enter one candidate: refused if the same person is already a candidate of the centre,
     with a warning when they are one elsewhere (duplicate detection on entry)."""
-    centres = queries.centres_managed_by(request.user)
+    centres = queries.managed_centres(request.user)
     form = CandidateForm(request.POST or None, centres=centres)
     if request.method == "POST" and form.is_valid():
         identity = {name: value for name, value in form.cleaned_data.items() if name != "centre"}
         try:
             candidate, warnings = services.create_candidate(request.user, form.cleaned_data["centre"], **identity)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except Refused as refusal:
+            form.add_refusal(refusal)
         else:
             for warning in warnings:
                 messages.warning(request, warning)
@@ -94,7 +83,7 @@ def centre_candidate_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": form.error_list(),
-            "breadcrumb": _crumbs(
+            "breadcrumb": crumbs(
                 (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("New candidate"), "")
             ),
         },
@@ -104,7 +93,7 @@ def centre_candidate_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_scoped_or_404(
-        queries.centre_candidates(request.user).prefetch_related(
+        queries.managed_candidates(request.user).prefetch_related(
             Prefetch(
                 "pathways",
                 queryset=Pathway.objects.select_related("title").prefetch_related(
@@ -126,7 +115,7 @@ def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "candidate": candidate,
             "vae": vae,
             "history": list(queries.history(candidate)[:50]),
-            "breadcrumb": _crumbs(
+            "breadcrumb": crumbs(
                 (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (str(candidate), "")
             ),
         },
@@ -142,11 +131,11 @@ def _centre_candidate_form(
         {
             "candidate": candidate,
             "form": form,
-            "errors": form.error_list() if form.is_bound else [],
+            "errors": form.error_list(),
             "heading": heading,
             "intro": intro,
             "submit": submit,
-            "breadcrumb": _crumbs(
+            "breadcrumb": crumbs(
                 (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")),
                 (str(candidate), reverse("spaces:centre_candidate_detail", args=[candidate.pk])),
                 (heading, ""),
@@ -159,7 +148,7 @@ def _centre_candidate_form(
 @require_http_methods(["GET", "POST"])
 def centre_assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an ECF result (évaluation en cours de formation) for a CCP of one of the candidate's routes."""
-    candidate = get_scoped_or_404(queries.centre_candidates(request.user), pk=pk)
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
         candidate=candidate,
@@ -174,8 +163,8 @@ def centre_assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["result"],
                 form.cleaned_data["assessed_on"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_refusal(refusal)
         else:
             messages.success(request, _("The ECF result is recorded."))
             return redirect("spaces:centre_candidate_detail", candidate.pk)
@@ -194,15 +183,15 @@ def centre_assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def centre_vae_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a complete VAE file received by the authority (yearly limits of R-22)."""
-    candidate = get_scoped_or_404(queries.centre_candidates(request.user), pk=pk)
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
     form = VaeFilingForm(request.POST if request.method == "POST" else None, initial={"filed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.file_vae_application(
                 request.user, candidate, form.cleaned_data["title"], form.cleaned_data["filed_on"]
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_refusal(refusal)
         else:
             messages.success(request, _("The VAE application is recorded."))
             return redirect("spaces:centre_candidate_detail", candidate.pk)
@@ -223,7 +212,7 @@ def centre_vae_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def centre_accommodation_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Request adapted tests for a disabled candidate (R-85); the authority decides (R-86)."""
-    candidate = get_scoped_or_404(queries.centre_candidates(request.user), pk=pk)
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
     form = AccommodationRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,8 +224,8 @@ def centre_accommodation_request(request: HttpRequest, pk: int) -> HttpResponse:
                 details=form.cleaned_data["details"],
                 medical_opinion_on=form.cleaned_data["medical_opinion_on"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_refusal(refusal)
         else:
             messages.success(request, _("The accommodation request is sent to the authority."))
             return redirect("spaces:centre_candidate_detail", candidate.pk)
@@ -246,7 +235,7 @@ def centre_accommodation_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def centre_import(request: HttpRequest) -> HttpResponse:
-    centres = queries.centres_managed_by(request.user)
+    centres = queries.managed_centres(request.user)
     form = ImportForm(centres=centres)
     report: imports.ImportReport | None = None
     token = ""
@@ -286,12 +275,12 @@ def centre_import(request: HttpRequest) -> HttpResponse:
         "candidates/spaces/centre_import.html",
         {
             "form": form,
-            "errors": form.error_list() if form.is_bound else [],
+            "errors": form.error_list(),
             "report": report,
             "shown_errors": report.errors[:500] if report else [],
             "token": token,
             "columns": imports.COLUMNS,
-            "breadcrumb": _crumbs(
+            "breadcrumb": crumbs(
                 (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("Import candidates"), "")
             ),
         },
@@ -300,7 +289,7 @@ def centre_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def centre_export(request: HttpRequest) -> HttpResponse:
-    centres = queries.centres_managed_by(request.user)
+    centres = queries.managed_centres(request.user)
     centre_id = request.GET.get("centre")
     if centre_id is None or not centre_id.isdigit():
         centre = centres.order_by("pk").first()
@@ -319,191 +308,3 @@ def centre_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(imports.export_csv(centre), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.csv"'
     return response
-
-
-# --- candidate ----------------------------------------------------------------------
-
-
-@login_required
-def candidate_home(request: HttpRequest) -> HttpResponse:
-    candidates = list(
-        queries.own_candidates(request.user).prefetch_related(
-            "pathways__title", "accommodations", "vae_applications__title", "portfolios__title"
-        )
-    )
-    today = timezone.localdate()
-    records = [
-        {
-            "candidate": candidate,
-            "vae": [(a, queries.vae_status(a, today)) for a in candidate.vae_applications.all()],
-        }
-        for candidate in candidates
-    ]
-    return render(
-        request,
-        "candidates/spaces/candidate_home.html",
-        {"records": records, "breadcrumb": _crumbs((_("My space"), ""))},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def candidate_portfolio(request: HttpRequest) -> HttpResponse:
-    candidate = queries.own_candidates(request.user).order_by("pk").first()
-    if candidate is None:  # pragma: no cover - own_candidates raises 403 for a user without a candidate role
-        return redirect("spaces:candidate_home")
-    form = PortfolioForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.upload_portfolio(
-                request.user,
-                candidate,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-                declaration=form.cleaned_data["declaration"],
-                signed_on=form.cleaned_data["signed_on"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your dossier professionnel has been received."))
-            return redirect("spaces:candidate_home")
-    return render(
-        request,
-        "candidates/spaces/candidate_portfolio.html",
-        {
-            "form": form,
-            "errors": form.error_list() if form.is_bound else [],
-            "breadcrumb": _crumbs((_("My space"), reverse("spaces:candidate_home")), (_("Dossier professionnel"), "")),
-        },
-    )
-
-
-# --- authority agent ----------------------------------------------------------------
-
-
-@login_required
-def authority_vae_list(request: HttpRequest) -> HttpResponse:
-    applications = queries.vae_applications_for_authority(request.user)
-    today = timezone.localdate()
-    pending = [(a, queries.vae_status(a, today)) for a in applications.filter(status=VaeStatusChoice.PENDING)]
-    decided = applications.exclude(status=VaeStatusChoice.PENDING).order_by("-decided_on", "-pk")[:50]
-    return render(
-        request,
-        "candidates/spaces/authority_vae_list.html",
-        {"pending": pending, "decided": decided, "breadcrumb": _crumbs((_("VAE admissibility"), ""))},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def authority_vae_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_scoped_or_404(queries.vae_applications_for_authority(request.user), pk=pk)
-    today = timezone.localdate()
-    form = DecisionForm(
-        request.POST or None,
-        initial={"decided_on": today},
-        yes=("admissible", _("Admissible")),
-        no=("refused", _("Refused")),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_vae(
-                request.user,
-                application,
-                admissible=form.positive,
-                on=form.cleaned_data["decided_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("spaces:authority_vae_list")
-    allowed, why = services.can_decide_vae(application, today)
-    return render(
-        request,
-        "candidates/spaces/decision.html",
-        {
-            "form": form,
-            "errors": form.error_list() if form.is_bound else [],
-            "heading": _("VAE admissibility of %(candidate)s") % {"candidate": application.candidate},
-            "object": application,
-            "facts": [
-                (_("Title"), f"{application.title.code} – {application.title.label}"),
-                (_("Centre"), application.candidate.centre.name),
-                (_("Complete file received on"), application.filed_on),
-                (_("Decision due by"), queries.vae_status(application, today).decision_due or ""),
-            ],
-            "allowed": allowed,
-            "why": why,
-            "breadcrumb": _crumbs(
-                (_("VAE admissibility"), reverse("spaces:authority_vae_list")), (str(application.candidate), "")
-            ),
-        },
-    )
-
-
-@login_required
-def authority_accommodation_list(request: HttpRequest) -> HttpResponse:
-    accommodations = queries.accommodations_for_authority(request.user)
-    return render(
-        request,
-        "candidates/spaces/authority_accommodation_list.html",
-        {
-            "pending": accommodations.filter(status=DecisionStatus.REQUESTED).order_by("requested_on", "pk"),
-            "decided": accommodations.exclude(status=DecisionStatus.REQUESTED).order_by("-decided_on", "-pk")[:50],
-            "breadcrumb": _crumbs((_("Accommodation requests"), "")),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def authority_accommodation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    accommodation = get_scoped_or_404(queries.accommodations_for_authority(request.user), pk=pk)
-    form = DecisionForm(
-        request.POST or None,
-        initial={"decided_on": timezone.localdate()},
-        yes=("granted", _("Granted")),
-        no=("refused", _("Refused")),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_accommodation(
-                request.user,
-                accommodation,
-                granted=form.positive,
-                on=form.cleaned_data["decided_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("spaces:authority_accommodation_list")
-    labels = dict(AccommodationKind.choices)
-    allowed = accommodation.status == DecisionStatus.REQUESTED
-    return render(
-        request,
-        "candidates/spaces/decision.html",
-        {
-            "form": form,
-            "errors": form.error_list() if form.is_bound else [],
-            "heading": _("Accommodation request of %(candidate)s") % {"candidate": accommodation.candidate},
-            "object": accommodation,
-            "facts": [
-                (_("Centre"), accommodation.candidate.centre.name),
-                (_("Requested on"), accommodation.requested_on),
-                (_("Accommodations asked for"), ", ".join(str(labels.get(k, k)) for k in accommodation.kinds)),
-                (_("Details"), accommodation.details),
-                (_("Date of the medical opinion"), accommodation.medical_opinion_on or _("not given")),
-            ],
-            "allowed": allowed,
-            "why": "" if allowed else _("This request is already decided."),
-            "breadcrumb": _crumbs(
-                (_("Accommodation requests"), reverse("spaces:authority_accommodation_list")),
-                (str(accommodation.candidate), ""),
-            ),
-        },
-    )

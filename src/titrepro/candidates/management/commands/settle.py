@@ -1,0 +1,34 @@
+"""``titrepro settle``: record the changes that the passing of time makes, as the system.
+
+Approvals past their end expire (R-30); VAE files left undecided two months
+after they were complete are accepted by silence (R-21). Each change is one
+lifecycle move in the audit log. It lives in candidates, the app above
+directory in the layers, because it drives both (actor "system"). Run it daily (cron); it is
+idempotent: a second run the same day changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from titrepro.candidates.services import settle_vae_applications
+from titrepro.directory.services import expire_approvals
+
+
+class Command(BaseCommand):
+    help = "Expire approvals past their end and record VAE acceptances by silence (run daily)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--on", type=date.fromisoformat, help="The day to settle (ISO date; default today).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        on: date = options["on"] or timezone.localdate()
+        expired = expire_approvals(on)
+        accepted = settle_vae_applications(on)
+        self.stdout.write(
+            f"{on.isoformat()}: {expired} approval(s) expired, {accepted} VAE application(s) accepted by silence"
+        )
