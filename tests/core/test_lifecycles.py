@@ -50,15 +50,14 @@ def approval_in(state: str) -> tuple[Approval, Any]:
     return approval, agent_of(approval.centre.authority)
 
 
-def vae_in(state: str, *, filed_on: datetime.date = TODAY) -> tuple[VaeApplication, Any]:
+def vae_in(state: str, *, filed_on: datetime.date = TODAY, centre: Any = None) -> tuple[VaeApplication, Any]:
     title = Title.objects.get(code="TP-01351")
+    candidate = make_candidate(centre=centre) if centre is not None else make_candidate()
     if state == NEW:
-        candidate = make_candidate()
         application = VaeApplication(candidate=candidate, title=title, filed_on=filed_on)
     else:
         decided = {} if state == "pending" else {"decided_on": filed_on, "decided_by": None}
-        application = make_vae_application(title=title, filed_on=filed_on, status=state, **decided)
-        candidate = application.candidate
+        application = make_vae_application(candidate=candidate, title=title, filed_on=filed_on, status=state, **decided)
     return application, user_with_role(RoleKind.AUTHORITY_AGENT, authority=candidate.centre.authority)
 
 
@@ -196,8 +195,9 @@ def test_the_wrong_organisation_may_not_move(builtin_catalogue: Any):
 def test_settle_expires_approvals_and_records_acceptances_by_silence(builtin_catalogue: Any):
     approval, _agent = approval_in("active")
     Approval.objects.filter(pk=approval.pk).update(valid_until=TODAY - datetime.timedelta(days=1))
-    application, _agent = vae_in("pending", filed_on=TODAY - datetime.timedelta(days=70))
-    recent, _agent = vae_in("pending", filed_on=TODAY - datetime.timedelta(days=10))
+    # One organisation for both (the two test factories' authorities would share a département).
+    application, _agent = vae_in("pending", filed_on=TODAY - datetime.timedelta(days=70), centre=approval.centre)
+    recent, _agent = vae_in("pending", filed_on=TODAY - datetime.timedelta(days=10), centre=approval.centre)
     call_command("settle")
     approval.refresh_from_db()
     application.refresh_from_db()
