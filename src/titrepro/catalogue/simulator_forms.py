@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from titrepro.core.forms import DsfrForm
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+from titrepro.core.forms import date_field as core_date_field
 
 ROUTE_UNKNOWN = "unknown"
 ROUTE_CHOICES = [
@@ -40,13 +39,8 @@ OUTCOME_CHOICES = [
 
 
 def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
+    """The simulator's dates are optional unless said otherwise."""
+    return core_date_field(label, required=required, help_text=help_text)
 
 
 @dataclass

@@ -167,6 +167,13 @@ class Lifecycle[M: models.Model]:
 
     # Doing ------------------------------------------------------------------------------------
 
+    def require(self, name: str, user: Any, obj: M, *, on: date | None = None) -> None:
+        """Raise what stops the move: PermissionDenied / Http404 (who), then ``Refused`` (state, checks)."""
+        self.check_actor(name, user, obj)
+        refusal = self.refusal(name, user, obj, on=on)
+        if refusal is not None:
+            raise refusal
+
     def apply(
         self,
         name: str,
@@ -182,10 +189,7 @@ class Lifecycle[M: models.Model]:
         move = self.move(name)  # a creating move on an existing row is refused by the state check
         with transaction.atomic():
             locked = self.model._default_manager.select_for_update().get(pk=obj.pk)
-            self.check_actor(name, user, locked)
-            refusal = self.refusal(name, user, locked, on=on)
-            if refusal is not None:
-                raise refusal
+            self.require(name, user, locked, on=on)
             before = self.state_of(locked)
             setattr(locked, self.state_field, move.target)
             for attribute, value in (changes or {}).items():
@@ -215,10 +219,7 @@ class Lifecycle[M: models.Model]:
         if NEW not in move.sources or obj.pk is not None:
             raise ValueError(f"{self.name}.{name} does not create an object")
         with transaction.atomic():
-            self.check_actor(name, user, obj)
-            refusal = self.refusal(name, user, obj, on=on)
-            if refusal is not None:
-                raise refusal
+            self.require(name, user, obj, on=on)
             setattr(obj, self.state_field, move.target)
             obj.save(force_insert=True)
             record(
