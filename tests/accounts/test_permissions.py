@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.helpers import login_as
+from tests.helpers import login_as
 
 PROTECTED_URLS = [
     "accounts:home",

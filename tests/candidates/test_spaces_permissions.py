@@ -18,8 +18,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.accounts.helpers import login_as
-from tests.candidates.factories import (
+from tests.factories import (
     make_accommodation,
     make_candidate,
     make_centre,
@@ -27,6 +26,7 @@ from tests.candidates.factories import (
     make_vae_application,
     user_with_role,
 )
+from tests.helpers import login_as
 
 from titrepro.accounts.models import RoleKind
 from titrepro.candidates.models import Candidate

@@ -11,7 +11,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.helpers import login_as
+from tests.helpers import login_as
 from titrepro.catalogue.models import Correspondence, Equivalence, Title
 from titrepro.catalogue.services import LoadReport
 

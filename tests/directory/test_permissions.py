@@ -15,8 +15,9 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
+from tests.helpers import login_as as login
 
-from .conftest import World, login
+from .conftest import World
 
 PROTECTED_URLS = [
     "directory:centre_list",
@@ -139,7 +140,7 @@ def test_right_user_sees_the_page(client: Client, world: World, name: str, args:
     ("name", "args"), [(name, args) for name, args, audience, _ in PAGES if audience == "agent"], ids=str
 )
 def test_national_admin_sees_every_authority_page(client: Client, world: World, name: str, args: Args):
-    from .factories import national_admin
+    from tests.factories import national_admin
 
     login(client, national_admin())
     assert client.get(reverse(name, args=args(world))).status_code == 200
