@@ -97,7 +97,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture
 def admin_client(client: Client, admin_user: Any) -> Client:
     """pytest-django's admin_client, past the staff second factor (accounts.SecondFactorMiddleware)."""
-    from tests.accounts.helpers import login_as
+    from tests.helpers import login_as
 
     login_as(client, admin_user)
     return client

@@ -1,4 +1,4 @@
-"""The public pages and endpoints: open to anyone, no account needed."""
+"""The public pages and endpoints: open to anyone, no account needed (tests/test_url_coverage.py reads PUBLIC)."""
 
 from __future__ import annotations
 
@@ -8,49 +8,41 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-PUBLIC_URLS = [
-    "catalogue:home",
-    "catalogue:title_list",
-    "catalogue:title_detail",
-    "catalogue:version_detail",
-    "catalogue:simulator",
-    "api:api-root",
-    "api:openapi-json",
-    "api:openapi-view",
-    "api:list_titles",
-    "api:get_title",
-    "api:get_title_version",
-    "api:standing",
-]
+from tests.permissions import Public
 
-GETS = [
-    ("catalogue:home", {}),
-    ("catalogue:title_list", {}),
-    ("catalogue:title_detail", {"code": "TP-01351"}),
-    ("catalogue:version_detail", {"code": "TP-01351", "label": "2023"}),
-    ("catalogue:simulator", {}),
-    ("api:openapi-json", {}),
-    ("api:openapi-view", {}),
-    ("api:list_titles", {}),
-    ("api:get_title", {"code": "TP-01351"}),
-    ("api:get_title_version", {"code": "TP-01351", "label": "2023"}),
+TSSR = {"code": "TP-01351"}
+
+PUBLIC = [
+    Public("catalogue:home"),
+    Public("catalogue:title_list"),
+    Public("catalogue:title_detail", kwargs=TSSR),
+    Public("catalogue:version_detail", kwargs=TSSR | {"label": "2023"}),
+    Public("catalogue:simulator"),
+    Public("accounts:login", needs_catalogue=False),
+    Public("accounts:logout", method="post", status=302, needs_catalogue=False),
+    # An unknown or expired invitation says so (410 Gone).
+    Public("accounts:invitation_accept", kwargs={"token": "bad"}, status=410, needs_catalogue=False),
+    # Ninja's root only gives the API its address: nothing there.
+    Public("api:api-root", status=404, needs_catalogue=False),
+    Public("api:openapi-json", needs_catalogue=False),
+    Public("api:openapi-view", needs_catalogue=False),
+    Public("api:list_titles"),
+    Public("api:get_title", kwargs=TSSR),
+    Public("api:get_title_version", kwargs=TSSR | {"label": "2023"}),
+    Public("api:standing", method="post", body={"title": "TP-01351"}),
 ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "kwargs"), GETS, ids=[name for name, _ in GETS])
-def test_anyone_may_read(client: Client, builtin_catalogue: object, name: str, kwargs: dict[str, str]) -> None:
-    response = client.get(reverse(name, kwargs=kwargs), follow=True)
-    assert response.status_code == 200
-
-
-@pytest.mark.django_db
-def test_anyone_may_ask_for_a_standing(client: Client, builtin_catalogue: object) -> None:
-    response = client.post(
-        reverse("api:standing"), data=json.dumps({"title": "TP-01351"}), content_type="application/json"
-    )
-    assert response.status_code == 200
-
-
-def test_every_public_name_is_tested_here() -> None:
-    assert {name for name, _ in GETS} | {"api:standing", "api:api-root"} == set(PUBLIC_URLS)
+@pytest.mark.parametrize("public", PUBLIC, ids=[public.id for public in PUBLIC])
+def test_anyone_may_use(client: Client, request: pytest.FixtureRequest, public: Public) -> None:
+    if public.needs_catalogue:
+        request.getfixturevalue("builtin_catalogue")
+    url = reverse(public.name, kwargs=public.kwargs)
+    if public.method == "get":
+        response = client.get(url, follow=True)
+    elif public.body is not None:
+        response = client.post(url, data=json.dumps(public.body), content_type="application/json")
+    else:
+        response = client.post(url)
+    assert response.status_code == public.status

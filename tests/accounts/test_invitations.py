@@ -13,7 +13,7 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.helpers import login_as
+from tests.helpers import login_as
 from titrepro.accounts import services
 from titrepro.accounts.models import Invitation, Role, RoleKind
 from titrepro.audit.models import AuditEntry

@@ -9,12 +9,13 @@ from django.contrib.auth.hashers import get_hasher
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.helpers import PASSWORD, login_as, make_user
+from tests.factories import PASSWORD, make_user
+from tests.helpers import login_as
 from titrepro.accounts import throttle
 
 
 def test_argon2_is_the_hasher(db: None) -> None:
-    user = make_user("someone")
+    user = make_user(username="someone", with_password=True)
     assert get_hasher().algorithm == "argon2"
     assert user.password.startswith("argon2$")
 

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.accounts.helpers import PASSWORD, login_as
+from tests.factories import PASSWORD
+from tests.helpers import login_as
 from titrepro.accounts.models import TotpDevice
 from titrepro.accounts.otp import SESSION_KEY
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.helpers import login_as
+from tests.helpers import login_as
 from titrepro.accounts.models import ApiToken
 
 

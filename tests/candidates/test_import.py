@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from tests.candidates.factories import make_candidate, make_centre, user_with_role
+from tests.factories import make_candidate, make_centre, user_with_role
 
 from titrepro.accounts.models import RoleKind
 from titrepro.audit.models import AuditEntry

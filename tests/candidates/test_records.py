@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils.translation import gettext
-from tests.candidates.factories import (
+from tests.factories import (
     make_accommodation,
     make_candidate,
     make_centre,

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from tests.accounts.helpers import login_as
-from tests.candidates.factories import make_candidate, make_centre, make_pathway, make_vae_application, user_with_role
+from tests.factories import make_candidate, make_centre, make_pathway, make_vae_application, user_with_role
+from tests.helpers import login_as
 
 from titrepro.accounts.models import RoleKind
 from titrepro.audit.models import AuditEntry

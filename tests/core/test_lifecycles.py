@@ -10,8 +10,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from tests.candidates.factories import make_accommodation, make_candidate, make_vae_application, user_with_role
-from tests.directory.factories import ApprovalFactory, agent_of, make_title
+from tests.factories import (
+    ApprovalFactory,
+    agent_of,
+    make_accommodation,
+    make_candidate,
+    make_title,
+    make_vae_application,
+    user_with_role,
+)
 
 from titrepro.accounts.models import RoleKind
 from titrepro.audit.models import AuditEntry
@@ -56,7 +63,7 @@ def vae_in(state: str, *, filed_on: datetime.date = TODAY, centre: Any = None) -
     if state == NEW:
         application = VaeApplication(candidate=candidate, title=title, filed_on=filed_on)
     else:
-        decided = {} if state == "pending" else {"decided_on": filed_on, "decided_by": None}
+        decided: dict[str, Any] = {} if state == "pending" else {"decided_on": filed_on, "decided_by": None}
         application = make_vae_application(candidate=candidate, title=title, filed_on=filed_on, status=state, **decided)
     return application, user_with_role(RoleKind.AUTHORITY_AGENT, authority=candidate.centre.authority)
 
@@ -67,7 +74,9 @@ def accommodation_in(state: str) -> tuple[Accommodation, Any]:
         accommodation = Accommodation(candidate=candidate, requested_on=TODAY, kinds=["extra_time"])
     else:
         candidate = make_candidate()
-        decided = {} if state == "requested" else {"decided_on": TODAY, "decided_by": candidate.centre.authority}
+        decided: dict[str, Any] = (
+            {} if state == "requested" else {"decided_on": TODAY, "decided_by": candidate.centre.authority}
+        )
         accommodation = make_accommodation(candidate=candidate, requested_on=TODAY, status=state, **decided)
     return accommodation, user_with_role(RoleKind.AUTHORITY_AGENT, authority=candidate.centre.authority)
 

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.accounts.helpers import login_as
-from tests.directory.factories import ApprovalFactory, agent_of, make_title
+from tests.factories import ApprovalFactory, agent_of, make_title
+from tests.helpers import login_as
 
 import titrepro
 from titrepro.api import api

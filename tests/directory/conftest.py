@@ -7,13 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
-
-from titrepro.accounts.otp import SESSION_KEY
-from titrepro.catalogue.models import Title
-from titrepro.directory.models import Approval, ApprovedCentre, DeclaredLink, Habilitation, JuryMember
-
-from .factories import (
+from tests.factories import (
     ApprovalFactory,
     AuthorityFactory,
     CentreFactory,
@@ -27,14 +21,8 @@ from .factories import (
     member_user,
 )
 
-
-def login(client: Client, user: Any) -> Client:
-    """Log in as a user who passed the second factor in this session."""
-    client.force_login(user)
-    session = client.session
-    session[SESSION_KEY] = str(user.pk)
-    session.save()
-    return client
+from titrepro.catalogue.models import Title
+from titrepro.directory.models import Approval, ApprovedCentre, DeclaredLink, Habilitation, JuryMember
 
 
 @dataclass

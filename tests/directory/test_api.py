@@ -7,13 +7,14 @@ import json
 
 from django.test import Client
 from django.urls import reverse
+from tests.factories import ExperienceFactory, JuryMemberFactory
+from tests.helpers import login_as
 
 from titrepro.accounts.api_auth import issue_token
 from titrepro.audit.services import history
 from titrepro.directory.models import Habilitation
 
-from .conftest import World, login
-from .factories import ExperienceFactory, JuryMemberFactory
+from .conftest import World
 
 
 def post(client: Client, url: str, body: dict[str, object], **headers: str) -> object:
@@ -21,7 +22,7 @@ def post(client: Client, url: str, body: dict[str, object], **headers: str) -> o
 
 
 def test_approval_list_shape(client: Client, world: World):
-    login(client, world.agent)
+    login_as(client, world.agent)
     (item,) = client.get(reverse("api:directory_approval_list")).json()
     assert item["title"] == "TP-99901"
     assert item["version"] == "2025"
@@ -30,7 +31,7 @@ def test_approval_list_shape(client: Client, world: World):
 
 
 def test_grant_approval_is_capped_and_audited(client: Client, world: World):
-    login(client, world.agent)
+    login_as(client, world.agent)
     response = post(
         client,
         reverse("api:directory_approval_grant", args=[world.centre.pk]),
@@ -47,7 +48,7 @@ def test_grant_approval_is_capped_and_audited(client: Client, world: World):
 
 
 def test_unknown_version_is_404(client: Client, world: World):
-    login(client, world.agent)
+    login_as(client, world.agent)
     response = post(
         client,
         reverse("api:directory_approval_grant", args=[world.centre.pk]),
@@ -62,7 +63,7 @@ def test_habilitation_refused_with_reason_codes(client: Client, world: World):
     ExperienceFactory.create(
         member=member, title=world.title, start=datetime.date(2008, 1, 1), end=datetime.date(2010, 1, 1)
     )
-    login(client, world.agent)
+    login_as(client, world.agent)
     response = post(
         client,
         reverse("api:directory_habilitation_grant"),
@@ -92,7 +93,7 @@ def test_habilitation_granted_by_token(client: Client, world: World):
 
 
 def test_jury_me(client: Client, world: World):
-    login(client, world.member_user)
+    login_as(client, world.member_user)
     body = client.get(reverse("api:directory_jury_me")).json()
     assert body["last_name"] == "Lovelace"
     assert [link["label"] for link in body["declared_links"]] == ["Lien secret"]

@@ -6,16 +6,17 @@ import datetime
 
 from django.test import Client
 from django.urls import reverse
+from tests.factories import V2_END, ExperienceFactory, JuryMemberFactory
+from tests.helpers import login_as
 
 from titrepro.audit.services import history
 from titrepro.directory.models import Approval, ApprovalStatus, DeclaredLink, Habilitation
 
-from .conftest import World, login
-from .factories import V2_END, ExperienceFactory, JuryMemberFactory
+from .conftest import World
 
 
 def test_agent_records_an_approval_and_sees_it_in_the_history(client: Client, world: World):
-    login(client, world.agent)
+    login_as(client, world.agent)
     url = reverse("directory:approval_grant", args=[world.centre.pk])
     response = client.post(
         url,
@@ -36,7 +37,7 @@ def test_agent_records_an_approval_and_sees_it_in_the_history(client: Client, wo
 
 
 def test_agent_form_errors_are_shown(client: Client, world: World):
-    login(client, world.agent)
+    login_as(client, world.agent)
     response = client.post(reverse("directory:approval_grant", args=[world.centre.pk]), {"site_address": ""})
     assert response.status_code == 400
     assert 'id="error-summary"' in response.content.decode()
@@ -44,7 +45,7 @@ def test_agent_form_errors_are_shown(client: Client, world: World):
 
 
 def test_agent_suspends_then_reinstates_then_withdraws(client: Client, world: World):
-    login(client, world.agent)
+    login_as(client, world.agent)
     pk = world.approval.pk
     assert client.post(reverse("directory:approval_suspend", args=[pk]), {"reason": "Contrôle"}).status_code == 302
     response = client.post(reverse("directory:approval_suspend", args=[pk]), {"reason": "Encore"})
@@ -76,7 +77,7 @@ def test_agent_suspends_then_reinstates_then_withdraws(client: Client, world: Wo
 def test_habilitation_refusal_shows_the_rule(client: Client, world: World):
     novice = JuryMemberFactory.create(authority=world.member.authority)
     ExperienceFactory.create(member=novice, title=world.title, start=datetime.date(2023, 6, 1))
-    login(client, world.agent)
+    login_as(client, world.agent)
     response = client.post(
         reverse("directory:habilitation_grant", args=[novice.pk]),
         {"title": world.title.pk, "granted_on": "2025-06-01"},
@@ -89,7 +90,7 @@ def test_habilitation_refusal_shows_the_rule(client: Client, world: World):
 def test_habilitation_granted_and_ended_from_the_pages(client: Client, world: World):
     member = JuryMemberFactory.create(authority=world.member.authority)
     ExperienceFactory.create(member=member, title=world.title, start=datetime.date(2015, 6, 1))
-    login(client, world.agent)
+    login_as(client, world.agent)
     response = client.post(
         reverse("directory:habilitation_grant", args=[member.pk]),
         {"title": world.title.pk, "granted_on": "2025-06-01", "reason": "Session d’information suivie"},
@@ -107,7 +108,7 @@ def test_habilitation_granted_and_ended_from_the_pages(client: Client, world: Wo
 
 
 def test_jury_member_manages_own_profile(client: Client, world: World):
-    login(client, world.member_user)
+    login_as(client, world.member_user)
     assert client.post(reverse("directory:jury_profile"), {"phone": "04 00 00 00 00"}).status_code == 302
     world.member.refresh_from_db()
     assert world.member.phone == "04 00 00 00 00"

@@ -8,14 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
-
-from titrepro.audit.services import history
-from titrepro.catalogue.models import Title, TitleVersion
-from titrepro.core.refusals import Refused
-from titrepro.directory import services
-from titrepro.directory.models import Approval, ApprovalStatus, DeclaredLink, Habilitation
-
-from .factories import (
+from tests.factories import (
     V2_END,
     ApprovalFactory,
     AuthorityFactory,
@@ -31,6 +24,12 @@ from .factories import (
     member_user,
     national_admin,
 )
+
+from titrepro.audit.services import history
+from titrepro.catalogue.models import Title, TitleVersion
+from titrepro.core.refusals import Refused
+from titrepro.directory import services
+from titrepro.directory.models import Approval, ApprovalStatus, DeclaredLink, Habilitation
 
 D = datetime.date
 

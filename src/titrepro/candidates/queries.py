@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from titrepro.accounts.permissions import scoped
+from titrepro.accounts.permissions import scope_of, scoped
 from titrepro.audit.models import AuditEntry
 from titrepro.candidates.models import Accommodation, Candidate, VaeApplication, VaeStatusChoice, fold
 from titrepro.directory.models import ApprovedCentre
@@ -21,7 +21,12 @@ from titrepro.rules import standing as rules
 
 
 def visible_candidates(user: Any) -> QuerySet[Candidate]:
-    """Every candidate the user may see: all (national), their centres', their authorities' centres', their own."""
+    """Every candidate the user may see: all (national), their centres', their authorities' centres', their own;
+    none (not a refusal) for any other signed-in user."""
+    if not scope_of(user).is_anything:
+        return Candidate.objects.none()
+    if scope_of(user).jury_members and not (scope_of(user).is_staff_role or scope_of(user).candidates):
+        return Candidate.objects.none()
     return scoped(
         user,
         Candidate.objects.select_related("centre"),
