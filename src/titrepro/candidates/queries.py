@@ -21,11 +21,12 @@ from titrepro.rules import standing as rules
 
 
 def visible_candidates(user: Any) -> QuerySet[Candidate]:
-    """Every candidate the user may see: all (national), their centres', their authorities' centres', their own;
-    none (not a refusal) for any other signed-in user."""
-    if not scope_of(user).is_anything:
-        return Candidate.objects.none()
-    if scope_of(user).jury_members and not (scope_of(user).is_staff_role or scope_of(user).candidates):
+    """Every candidate the user may see: all (national), their centres', their authorities' centres', their own.
+
+    Jury members and users without a role see none (an empty list, not a refusal, as the API always answered).
+    """
+    scope = scope_of(user)
+    if not (scope.is_staff_role or scope.candidates):
         return Candidate.objects.none()
     return scoped(
         user,

@@ -11,7 +11,7 @@ authority's decisions are ``core.decisions.decide`` over ``candidates.decisions`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -204,7 +204,12 @@ def settle_vae_applications(on: date) -> int:
     """The system records the acceptance by silence of every file left undecided two months (R-21):
     ``titrepro settle`` runs it daily. The acceptance dates from the end of the two months."""
     settled = 0
-    pending = VaeApplication.objects.filter(status=VaeStatusChoice.PENDING).select_related("title").order_by("pk")
+    # Two months are at least 59 days: only those files can have been accepted by silence (the rules decide).
+    pending = (
+        VaeApplication.objects.filter(status=VaeStatusChoice.PENDING, filed_on__lte=on - timedelta(days=59))
+        .select_related("title")
+        .order_by("pk")
+    )
     for application in pending:
         status = vae_status(application, on)
         if not status.tacit or status.decision_due is None:

@@ -40,6 +40,7 @@ from titrepro.core.api import WRITE_ERRORS
 from titrepro.core.forms import DsfrForm, date_field
 from titrepro.core.lifecycle import Answer, Lifecycle
 from titrepro.core.models import AuthorityDecision
+from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 
 
@@ -130,11 +131,6 @@ class DecisionForm(DsfrForm):
         return bool(self.cleaned_data["decision"] == self.accepted)
 
 
-def _crumbs(*links: tuple[str, str]) -> dict[str, Any]:
-    *parents, (current, _url) = links
-    return {"root_dir": "/", "links": [{"url": url, "title": title} for title, url in parents], "current": current}
-
-
 @login_required
 def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse:
     """The requests of the agent's authorities to decide, and the recent decisions."""
@@ -154,7 +150,7 @@ def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse
             "pending": pending,
             "decided": decided,
             "width": len(kind.columns) + 2,
-            "breadcrumb": _crumbs((str(kind.title), "")),
+            "breadcrumb": crumbs((kind.title, "")),
         },
     )
 
@@ -195,7 +191,7 @@ def decision_page(request: HttpRequest, pk: int, kind: DecisionKind[Any]) -> Htt
             "facts": kind.facts(item, today),
             "allowed": answer.allowed,
             "why": answer.message,
-            "breadcrumb": _crumbs((str(kind.title), reverse(kind.list_url)), (kind.heading(item), "")),
+            "breadcrumb": crumbs((kind.title, reverse(kind.list_url)), (kind.heading(item), "")),
         },
     )
 

@@ -195,13 +195,7 @@ class Lifecycle[M: models.Model]:
             for attribute, value in (changes or {}).items():
                 setattr(locked, attribute, value)
             locked.save(update_fields=[self.state_field, *(changes or {})])
-            record(
-                actor=user,
-                action=move.action,
-                target=locked,
-                reason=reason,
-                data={"from": before, "to": move.target, **(data or {})},
-            )
+            self._record(move, user, locked, before, reason, data)
         return locked
 
     def create(
@@ -222,14 +216,20 @@ class Lifecycle[M: models.Model]:
             self.require(name, user, obj, on=on)
             setattr(obj, self.state_field, move.target)
             obj.save(force_insert=True)
-            record(
-                actor=user,
-                action=move.action,
-                target=obj,
-                reason=reason,
-                data={"from": None, "to": move.target, **(data or {})},
-            )
+            self._record(move, user, obj, None, reason, data)
         return obj
+
+    def _record(
+        self, move: Move[M], user: Any, obj: M, before: str | None, reason: str, data: Mapping[str, Any] | None
+    ) -> None:
+        """The move's audit entry: who, what, from, to, why (inside the move's transaction)."""
+        record(
+            actor=user,
+            action=move.action,
+            target=obj,
+            reason=reason,
+            data={"from": before, "to": move.target, **(data or {})},
+        )
 
 
 def system_only(code: str, message: Any) -> Check[Any]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.audit.labels import action_label
 from titrepro.audit.services import history
+from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 from titrepro.directory import queries, services
 from titrepro.directory.forms import (
@@ -43,7 +44,8 @@ def _data(request: HttpRequest) -> Any:
 
 
 def _crumbs(current: str, *links: tuple[str, str]) -> dict[str, Any]:
-    return {"root_dir": "/", "links": [{"url": url, "title": title} for url, title in links], "current": current}
+    """The breadcrumb: the parent (url, title) links, then the current page."""
+    return crumbs(*((title, url) for url, title in links), (current, ""))
 
 
 def _history(*objects: Any) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from titrepro.candidates import queries, services
 from titrepro.candidates.forms_spaces import PortfolioForm
-from titrepro.candidates.views.centre import crumbs
+from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 
 

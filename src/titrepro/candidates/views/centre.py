@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,15 +29,10 @@ from titrepro.candidates.forms_spaces import (
 )
 from titrepro.candidates.models import Candidate, InTrainingAssessment, Pathway
 from titrepro.core.forms import DsfrForm
+from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 
 SESSION_IMPORT = "candidates_pending_import"
-
-
-def crumbs(*links: tuple[str, str]) -> dict[str, Any]:
-    """The DSFR breadcrumb: (title, url) pairs, the last one the current page."""
-    *parents, (current, _url) = links
-    return {"root_dir": "/", "links": [{"url": url, "title": title} for title, url in parents], "current": current}
 
 
 @login_required

@@ -9,21 +9,30 @@ idempotent: a second run the same day changes nothing.
 
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
 from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from titrepro.candidates.services import settle_vae_applications
 from titrepro.directory.services import expire_approvals
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ArgumentTypeError(_("“%(text)s” is not a date: write it as YYYY-MM-DD.") % {"text": text}) from None
 
 
 class Command(BaseCommand):
     help = "Expire approvals past their end and record VAE acceptances by silence (run daily)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--on", type=date.fromisoformat, help="The day to settle (ISO date; default today).")
+        parser.add_argument("--on", type=_day, help="The day to settle (ISO date; default today).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         on: date = options["on"] or timezone.localdate()
