@@ -218,3 +218,10 @@ def test_settle_expires_approvals_and_records_acceptances_by_silence(builtin_cat
     before = AuditEntry.objects.count()
     call_command("settle")
     assert AuditEntry.objects.count() == before  # idempotent
+
+
+def test_settle_refuses_a_day_that_is_not_a_date_in_french() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="n’est pas une date"):
+        call_command("settle", "--on", "2026-13-01")
