@@ -23,6 +23,7 @@ from titrepro.candidates import queries, services
 from titrepro.candidates.models import PORTFOLIO_MAX_BYTES, Candidate, identity_key
 from titrepro.catalogue.models import Title
 from titrepro.catalogue.services import LoadReport
+from titrepro.core.dating import replaying
 from titrepro.core.refusals import Refused
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +65,13 @@ def test_vae_decision_within_two_months_only(tssr: Title, on: date, allowed: boo
     application = make_vae_application(title=tssr, filed_on=FILED)
     agent = agent_for(application.candidate)
     if allowed:
-        services.decide_vae(agent, application, admissible=False, on=on, reason="Expérience insuffisante")
+        with replaying(on):
+            services.decide_vae(agent, application, admissible=False, on=on, reason="Expérience insuffisante")
         application.refresh_from_db()
         assert application.status == "refused"
         assert AuditEntry.objects.filter(action="vae.decided", object_id=str(application.pk)).exists()
     else:
-        with pytest.raises(Refused, match="vae_accepted_by_silence"):
+        with pytest.raises(Refused, match="vae_accepted_by_silence"), replaying(on):
             services.decide_vae(agent, application, admissible=False, on=on, reason="Trop tard")
         application.refresh_from_db()
         assert application.status == "pending"
@@ -91,53 +93,59 @@ def test_silence_is_acceptance_after_two_months_valid_one_year(tssr: Title) -> N
 
 def test_admissibility_is_valid_one_year_from_the_decision(tssr: Title) -> None:
     application = make_vae_application(title=tssr, filed_on=FILED)
-    services.decide_vae(agent_for(application.candidate), application, admissible=True, on=date(2026, 2, 10))
+    with replaying(date(2026, 2, 10)):
+        services.decide_vae(agent_for(application.candidate), application, admissible=True, on=date(2026, 2, 10))
     application.refresh_from_db()
     assert queries.vae_status(application, date(2027, 2, 10)).valid
     assert not queries.vae_status(application, date(2027, 2, 11)).valid
-    with pytest.raises(Refused):  # decided once
+    with pytest.raises(Refused), replaying(date(2026, 2, 11)):  # decided once
         services.decide_vae(agent_for(application.candidate), application, admissible=False, on=date(2026, 2, 11))
 
 
 def test_refusal_needs_a_reason_and_a_decision_cannot_precede_the_file(tssr: Title) -> None:
     application = make_vae_application(title=tssr, filed_on=FILED)
     agent = agent_for(application.candidate)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused), replaying(FILED):
         services.decide_vae(agent, application, admissible=False, on=FILED)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused), replaying(date(2026, 1, 14)):
         services.decide_vae(agent, application, admissible=True, on=date(2026, 1, 14))
 
 
 def test_vae_decision_scope(tssr: Title) -> None:
     application = make_vae_application(title=tssr, filed_on=FILED)
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=application.candidate.centre)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), replaying(FILED):
         services.decide_vae(staff, application, admissible=True, on=FILED)
     other_agent = user_with_role(RoleKind.AUTHORITY_AGENT, authority=make_centre().authority)
-    with pytest.raises(Http404):
+    with pytest.raises(Http404), replaying(FILED):
         services.decide_vae(other_agent, application, admissible=True, on=FILED)
 
 
 def test_yearly_limits_of_vae_applications(tssr: Title) -> None:
     candidate = make_candidate()
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=candidate.centre)
-    services.file_vae_application(staff, candidate, tssr, date(2026, 1, 15))
-    with pytest.raises(Refused):
+    with replaying(date(2026, 1, 15)):
+        services.file_vae_application(staff, candidate, tssr, date(2026, 1, 15))
+    with pytest.raises(Refused), replaying(date(2026, 12, 31)):
         services.file_vae_application(staff, candidate, tssr, date(2026, 12, 31))
-    services.file_vae_application(staff, candidate, tssr, date(2027, 1, 1))
+    with replaying(date(2027, 1, 1)):
+        services.file_vae_application(staff, candidate, tssr, date(2027, 1, 1))
     others = [Title.objects.create(code=f"TP-9999{i}", label=f"Autre {i}", level=4) for i in range(3)]
-    services.file_vae_application(staff, candidate, others[0], date(2027, 2, 1))
-    services.file_vae_application(staff, candidate, others[1], date(2027, 3, 1))
-    with pytest.raises(Refused):  # a fourth certification in 2027
+    with replaying(date(2027, 2, 1)):
+        services.file_vae_application(staff, candidate, others[0], date(2027, 2, 1))
+    with replaying(date(2027, 3, 1)):
+        services.file_vae_application(staff, candidate, others[1], date(2027, 3, 1))
+    with pytest.raises(Refused), replaying(date(2027, 4, 1)):  # a fourth certification in 2027
         services.file_vae_application(staff, candidate, others[2], date(2027, 4, 1))
 
 
 def test_accommodation_decision_by_the_authority() -> None:
     accommodation = make_accommodation()
     agent = agent_for(accommodation.candidate)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused), replaying(date(2026, 1, 31)):
         services.decide_accommodation(agent, accommodation, granted=True, on=date(2026, 1, 31))
-    services.decide_accommodation(agent, accommodation, granted=True, on=date(2026, 2, 10))
+    with replaying(date(2026, 2, 10)):
+        services.decide_accommodation(agent, accommodation, granted=True, on=date(2026, 2, 10))
     accommodation.refresh_from_db()
     assert accommodation.status == "granted"
     assert accommodation.decided_by == accommodation.candidate.centre.authority

@@ -25,6 +25,13 @@ from titrepro.catalogue.models import Title
 from titrepro.directory.models import Approval, ApprovedCentre, DeclaredLink, Habilitation, JuryMember
 
 
+@pytest.fixture(autouse=True)
+def _past_dates_are_transcriptions(settings: Any) -> None:
+    """The directory's tests are about R-30 to R-64 on dates of 2024-2026 (the fictional title's
+    versions); the transcription window of decision dates has its own tests (tests/core/test_dating.py)."""
+    settings.TITREPRO_TRANSCRIPTION_DAYS = 100_000
+
+
 @dataclass
 class World:
     title: Title

@@ -34,6 +34,7 @@ from titrepro.candidates.queries import (
     vae_status,
 )
 from titrepro.catalogue.reasons import reason_message
+from titrepro.core import dating
 from titrepro.core.lifecycle import NEW, Lifecycle, Move, system_only
 from titrepro.core.refusals import Refused
 from titrepro.rules import standing as rules
@@ -83,8 +84,11 @@ def not_before_the_file(user: Any, application: VaeApplication, on: date) -> Ref
 
 
 def not_accepted_by_silence(user: Any, application: VaeApplication, on: date) -> Refused | None:
-    """R-21: no decision within two months of the complete file is an acceptance; it cannot be decided after."""
-    status = vae_status(application, on)
+    """R-21: no decision within two months of the complete file is an acceptance; it cannot be decided after.
+
+    Counted to the day the decision is recorded, not to the date it bears: a decision dated
+    within the two months but recorded after them comes too late (issue 11, item 2)."""
+    status = vae_status(application, max(on, dating.today()))
     if status.tacit and status.decision_due and status.valid_until:
         return Refused(
             "vae_accepted_by_silence",

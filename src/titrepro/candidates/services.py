@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titrepro.accounts.permissions import ensure_in
@@ -39,6 +38,8 @@ from titrepro.candidates.models import (
 )
 from titrepro.candidates.queries import managed_centres, represented_candidates, vae_status
 from titrepro.catalogue.models import CCP, Title
+from titrepro.core import dating
+from titrepro.core.dating import decision_date, not_in_future, plausible
 from titrepro.core.decisions import decide
 from titrepro.core.refusals import Refused
 from titrepro.directory.models import ApprovedCentre
@@ -163,8 +164,9 @@ def record_assessment(user: Any, pathway: Pathway, ccp: CCP, result: str, assess
         )
     if result not in AssessmentResult.values:
         raise Refused("ecf_result_unknown", _("Choose the result of the ECF from the list."), "result")
-    if assessed_on > timezone.localdate():
+    if assessed_on > dating.today():
         raise Refused("ecf_date_in_future", _("The date of the ECF cannot be in the future."), "assessed_on")
+    plausible(assessed_on, "assessed_on")
     if InTrainingAssessment.objects.filter(pathway=pathway, ccp=ccp, assessed_on=assessed_on).exists():
         raise Refused("ecf_already_recorded", _("This ECF result is already recorded."))
     assessment = InTrainingAssessment.objects.create(pathway=pathway, ccp=ccp, result=result, assessed_on=assessed_on)
@@ -188,7 +190,9 @@ def record_assessment(user: Any, pathway: Pathway, ccp: CCP, result: str, assess
 
 def file_vae_application(user: Any, candidate: Candidate, title: Title, filed_on: date) -> VaeApplication:
     """Record a complete VAE file received on ``filed_on``; the yearly limits of R-22 apply
-    across every centre where the same person is a candidate."""
+    across every centre where the same person is a candidate. The filing date starts the
+    authority's two months (R-21): it is dated like a decision (``core.dating``)."""
+    decision_date(filed_on, "filed_on")
     application = VaeApplication(candidate=candidate, title=title, filed_on=filed_on)
     return VAE.create("file", user, application, on=filed_on, data={"filed_on": filed_on.isoformat()})
 
@@ -219,7 +223,7 @@ def settle_vae_applications(on: date) -> int:
             None,
             application,
             on=on,
-            changes={"tacit": True, "decided_on": status.decision_due, "recorded_on": timezone.localdate()},
+            changes={"tacit": True, "decided_on": status.decision_due, "recorded_on": dating.today()},
             data={"decision_due": status.decision_due.isoformat()},
         )
         settled += 1
@@ -238,6 +242,9 @@ def request_accommodation(
     details: str = "",
     medical_opinion_on: date | None = None,
 ) -> Accommodation:
+    decision_date(requested_on, "requested_on")
+    if medical_opinion_on is not None:
+        not_in_future(medical_opinion_on, "medical_opinion_on")
     unknown = set(kinds) - set(AccommodationKind.values)
     if not kinds or unknown:
         raise Refused(
@@ -278,6 +285,7 @@ def upload_portfolio(
             _("Tick the declaration on honour and give the date you signed it."),
             "declaration",
         )
+    not_in_future(signed_on, "signed_on")
     portfolio = ProfessionalPortfolio(
         candidate=candidate, title=title, file=file, declaration_on_honour=True, signed_on=signed_on
     )

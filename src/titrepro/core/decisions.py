@@ -36,7 +36,9 @@ from django.views.decorators.http import require_http_methods
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from titrepro.core import dating
 from titrepro.core.api import WRITE_ERRORS
+from titrepro.core.dating import decision_date
 from titrepro.core.forms import DsfrForm, date_field
 from titrepro.core.lifecycle import Answer, Lifecycle
 from titrepro.core.models import AuthorityDecision
@@ -87,10 +89,13 @@ def decide[M: AuthorityDecision](
 ) -> M:
     """Record the authority's decision on ``request``, dated ``on``; one transaction, audited."""
     reason = reason.strip()
+    move = kind.accept if positive else kind.refuse
+    kind.lifecycle.check_actor(move, user, request)  # who first (403 / 404), then the date
+    decision_date(on, "decided_on")
     if not positive and not reason:
         raise Refused("decision_reason_required", _("A refusal must give its reason."), "reason")
     return kind.lifecycle.apply(
-        kind.accept if positive else kind.refuse,
+        move,
         user,
         request,
         on=on,
@@ -98,7 +103,7 @@ def decide[M: AuthorityDecision](
         changes={
             "decided_on": on,
             "decided_by_id": kind.authority_id(request),
-            "recorded_on": timezone.localdate(),
+            "recorded_on": dating.today(),
             "reason": reason,
         },
         data={"decided_on": on.isoformat(), **kind.audit_data(request)},

@@ -24,6 +24,7 @@ from titrepro.candidates import services as candidate_services
 from titrepro.candidates.models import Candidate, InTrainingAssessment, Pathway, Route, VaeApplication
 from titrepro.catalogue.models import Title
 from titrepro.catalogue.services import load_builtin
+from titrepro.core.dating import replaying
 from titrepro.directory import services as directory_services
 from titrepro.directory.models import ApprovedCentre, Authority, JuryMember, ProfessionalExperience
 
@@ -168,14 +169,16 @@ def build(today: date | None = None) -> list[Account]:
                         if label == "2023"
                         else (version.valid_from or today)
                     )
-                    directory_services.grant_approval(
-                        admin,
-                        centre=centre,
-                        version=version,
-                        site_address=address,
-                        granted_on=min(granted, version.valid_until or granted),
-                        reason="Données de démonstration",
-                    )
+                    granted = min(granted, version.valid_until or granted)
+                    with replaying(granted):  # history: recorded on the day it was granted
+                        directory_services.grant_approval(
+                            admin,
+                            centre=centre,
+                            version=version,
+                            site_address=address,
+                            granted_on=granted,
+                            reason="Données de démonstration",
+                        )
             staff = _user(f"centre-{code.lower()}@{DOMAIN}", "Responsable", name)
             _role(staff, RoleKind.CENTRE_STAFF, centre=centre)
             accounts.append(Account("centre staff", staff.username, name))
@@ -199,13 +202,11 @@ def build(today: date | None = None) -> list[Account]:
                     start=today - timedelta(days=365 * years),
                     end=None,
                 )
-                directory_services.grant_habilitation(
-                    admin,
-                    member=member,
-                    title=tssr,
-                    granted_on=today - timedelta(days=rnd.randrange(30, 300)),
-                    reason="Données de démonstration",
-                )
+                habilitated = today - timedelta(days=rnd.randrange(30, 300))
+                with replaying(habilitated):
+                    directory_services.grant_habilitation(
+                        admin, member=member, title=tssr, granted_on=habilitated, reason="Données de démonstration"
+                    )
         jury_user = _user(members[0].email, members[0].first_name, members[0].last_name)
         if members[0].user_id is None:
             members[0].user = jury_user

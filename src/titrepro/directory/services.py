@@ -19,6 +19,7 @@ from titrepro.accounts.permissions import ensure_in
 from titrepro.audit.services import record
 from titrepro.catalogue.models import Title, TitleVersion
 from titrepro.catalogue.queries import current_version
+from titrepro.core.dating import decision_date, plausible
 from titrepro.core.refusals import Refused
 from titrepro.directory.lifecycles import APPROVAL
 from titrepro.directory.messages import habilitation_reason_message, refusal
@@ -84,6 +85,9 @@ def grant_approval(
         valid_until=end,
         authority_id=centre.authority_id,
     )
+    APPROVAL.check_actor("grant", actor, approval)  # who first (403 / 404), then the dates
+    decision_date(granted_on, "granted_on")
+    plausible(valid_until, "valid_until")
     return APPROVAL.create(
         "grant",
         actor,
@@ -108,6 +112,9 @@ def withdraw_approval(
     actor: Any, approval: Approval, *, withdrawn_on: date, reason: str, banned_until: date | None = None
 ) -> Approval:
     """Withdraw an approval, with an optional ban on re-applying of at most two years (R-33)."""
+    APPROVAL.check_actor("withdraw", actor, approval)
+    decision_date(withdrawn_on, "withdrawn_on")
+    plausible(banned_until, "reapply_banned_until")
     if not reapply_ban_allowed(withdrawn_on, banned_until):
         raise refusal(
             "approval_ban_too_long",
@@ -158,6 +165,8 @@ def grant_habilitation(
 ) -> Habilitation:
     """Habilitate a jury member for a title if R-61's criteria are met, until at most the version's end (R-62)."""
     check_authority_of_member(actor, member)
+    decision_date(granted_on, "granted_on")
+    plausible(valid_until, "valid_until")
     check = habilitation_check(experience_periods(member, title), granted_on)
     if not check.allowed:
         raise Refused(
@@ -204,6 +213,7 @@ def grant_habilitation(
 def end_habilitation(actor: Any, habilitation: Habilitation, *, ended_on: date, reason: str) -> Habilitation:
     """End a habilitation before its term (withdrawal, request of the member...)."""
     check_authority_of_member(actor, habilitation.member)
+    decision_date(ended_on, "ended_on")
     with transaction.atomic():
         habilitation = (
             Habilitation.objects.select_for_update().select_related("title", "member").get(pk=habilitation.pk)
