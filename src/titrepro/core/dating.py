@@ -92,7 +92,8 @@ def not_in_future(on: date, field: str) -> date:
             _("This date is after today (%(today)s).") % {"today": date_format(today())},
             field,
         )
-    return plausible(on, field)
+    plausible(on, field)
+    return on
 
 
 def plausible(on: date | None, field: str) -> date | None:
