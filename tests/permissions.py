@@ -513,7 +513,17 @@ class AdminRow:
 
 ADMIN_AUDIENCES = ("anonymous", "not_staff", "staff", "superuser")
 # Read-only admins: decisions and the audit log change through the services only.
-ADMIN_WITHOUT_ADD_OR_DELETE = {"audit.auditentry", "directory.approval", "directory.habilitation"}
+# Models the admin may add (reference data: organisations) or delete (none: issue 11, item 3):
+# every other registered model answers 403 to a superuser on its add and delete pages.
+ADMIN_ADDABLE = {
+    "auth.group",
+    "auth.user",
+    "dsfr.dsfrconfig",
+    "directory.authority",
+    "directory.approvedcentre",
+    "directory.trainingprovider",
+}
+ADMIN_DELETABLE = {"auth.group", "auth.user", "dsfr.dsfrconfig"}
 MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
 
 
@@ -584,12 +594,13 @@ def admin_rows(site: admin.AdminSite = admin.site) -> list[AdminRow]:
 
 def _model_rows(model: type[models.Model], prefix: str) -> list[AdminRow]:
     app, name = model._meta.app_label, model._meta.model_name
-    read_only = f"{app}.{name}" in ADMIN_WITHOUT_ADD_OR_DELETE
+    label = f"{app}.{name}"
+    refused = {"add": label not in ADMIN_ADDABLE, "delete": label not in ADMIN_DELETABLE}
     rows = []
     for view in MODEL_VIEWS:
         url_name = f"admin:{app}_{name}_{view}"
         url = _url_without_object(url_name) if view in ("changelist", "add") else _url_of_object(url_name, model)
-        rows.append(AdminRow(url_name, url, superuser=403 if read_only and view in ("add", "delete") else 200))
+        rows.append(AdminRow(url_name, url, superuser=403 if refused.get(view) else 200))
     # The old address of an object (``<app>/<model>/<pk>/``) redirects to its change page.
     rows.append(
         AdminRow(

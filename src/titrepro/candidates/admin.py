@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django.contrib import admin
 
 from titrepro.candidates.models import (
@@ -14,58 +12,59 @@ from titrepro.candidates.models import (
     ProfessionalPortfolio,
     VaeApplication,
 )
+from titrepro.core.admin import AuditedAdmin, ReadOnlyInline
 
-if TYPE_CHECKING:
-    TabularInline = admin.TabularInline[Any, Any]
-    ModelAdmin = admin.ModelAdmin[Any]
-else:
-    TabularInline = admin.TabularInline
-    ModelAdmin = admin.ModelAdmin
+IDENTITY = "A typing error in the identity is corrected here; the audit log keeps the former value's fields."
 
 
-class PathwayInline(TabularInline):
+class PathwayInline(ReadOnlyInline):
     model = Pathway
-    extra = 0
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ModelAdmin):
+class CandidateAdmin(AuditedAdmin):
     list_display = ("birth_name", "usual_name", "given_names", "birth_date", "centre")
     list_filter = ("centre",)
     search_fields = ("birth_name", "usual_name", "given_names", "email", "identity_key")
-    readonly_fields = ("identity_key",)
     list_select_related = ("centre",)
     inlines = (PathwayInline,)
+    # The centre is who answers for the candidate (scope of every page): never moved here.
+    editable: dict[str, str] = {
+        "birth_name": IDENTITY,
+        "usual_name": IDENTITY,
+        "given_names": IDENTITY,
+        "birth_date": IDENTITY,
+        "birth_place": IDENTITY,
+        "email": "Contact detail, no legal effect.",
+        "phone": "Contact detail, no legal effect.",
+    }
+
+
+# ECF results, decisions (status, dates, authority, reason), filings and portfolios are
+# recorded through the services and the audit log: read-only here, never deleted.
 
 
 @admin.register(InTrainingAssessment)
-class InTrainingAssessmentAdmin(ModelAdmin):
+class InTrainingAssessmentAdmin(AuditedAdmin):
     list_display = ("pathway", "ccp", "result", "assessed_on")
     list_select_related = ("pathway__candidate", "pathway__title", "ccp")
 
 
-# Decisions (status, date, authority, reason) go through the services and the audit log.
-DECISION_FIELDS = ("status", "decided_on", "decided_by", "reason")
-
-
 @admin.register(Accommodation)
-class AccommodationAdmin(ModelAdmin):
+class AccommodationAdmin(AuditedAdmin):
     list_display = ("candidate", "requested_on", "status", "decided_on")
     list_filter = ("status",)
-    readonly_fields = DECISION_FIELDS
     list_select_related = ("candidate",)
 
 
 @admin.register(VaeApplication)
-class VaeApplicationAdmin(ModelAdmin):
+class VaeApplicationAdmin(AuditedAdmin):
     list_display = ("candidate", "title", "filed_on", "status", "decided_on")
     list_filter = ("status",)
-    readonly_fields = DECISION_FIELDS
     list_select_related = ("candidate", "title")
 
 
 @admin.register(ProfessionalPortfolio)
-class ProfessionalPortfolioAdmin(ModelAdmin):
+class ProfessionalPortfolioAdmin(AuditedAdmin):
     list_display = ("candidate", "title", "signed_on", "uploaded_at")
     list_select_related = ("candidate", "title")
-    readonly_fields = ("uploaded_at",)

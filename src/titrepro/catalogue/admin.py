@@ -32,6 +32,7 @@ from titrepro.catalogue.models import (
     TitleVersion,
     TransversalCompetence,
 )
+from titrepro.core.admin import AuditedAdmin, ReadOnlyInline, model_field_names
 
 if TYPE_CHECKING:
     TabularInline = admin.TabularInline[Any, Any]
@@ -50,9 +51,10 @@ COMPACT_JSON: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 PROVENANCE_FIELDSET = ("confidence", "sources", "notes")
 
 
-class CompactInline(TabularInline):
+class CompactInline(ReadOnlyInline):
+    """Shown under their parent; corrected on their own page (show_change_link), never added here."""
+
     formfield_overrides = COMPACT_JSON
-    extra = 0
     show_change_link = True
 
 
@@ -103,9 +105,28 @@ class ModalityPartInline(CompactInline):
     show_change_link = False
 
 
-class CatalogueAdmin(ModelAdmin):
+# What a correction in the admin may touch: wording and provenance. Codes, numbers, levels,
+# dates and links (validity of a version, correspondences, equivalences) have legal weight
+# and come only from the YAML files through the loader.
+CORRECTABLE = {
+    "label": "A typing error in a label; carry it back into the YAML file.",
+    "short_label": "A typing error in a label; carry it back into the YAML file.",
+    "description": "Descriptive text, no legal effect; carry it back into the YAML file.",
+    "criteria": "Wording of the criteria of a competence; carry it back into the YAML file.",
+    "confidence": "Provenance of the data (how sure we are), no legal effect.",
+    "sources": "Provenance of the data (where it comes from), no legal effect.",
+    "notes": "Provenance of the data (remarks), no legal effect.",
+}
+
+
+class CatalogueAdmin(AuditedAdmin):
     formfield_overrides = JSON_FIELD
     list_per_page = 50
+
+    def __init__(self, model: type[models.Model], admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        names = set(model_field_names(model))
+        self.editable = {name: why for name, why in CORRECTABLE.items() if name in names}
 
 
 @admin.register(Title)

@@ -7,11 +7,11 @@ is read-only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from titrepro.core.admin import AuditedAdmin, ReadOnlyInline
 from titrepro.directory.models import (
     Approval,
     ApprovedCentre,
@@ -26,80 +26,96 @@ from titrepro.directory.models import (
     TrainingProvider,
 )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Decisions are made through the services (audited), never edited here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+REFERENCE = "Reference data of the organisation (name, contact), no legal effect; audited."
+SIGNATORY = "Who signs the authority's documents changes with people; audited."
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuthorityAdmin(AuditedAdmin):
     list_display = ["departement", "name"]
     search_fields = ["name", "departement"]
+    allow_add = True
+    creatable: ClassVar[dict[str, str]] = {"departement": "Set once, when the unit is created."}
+    editable: dict[str, str] = {
+        "name": REFERENCE,
+        "address": REFERENCE,
+        "signatory_name": SIGNATORY,
+        "signatory_title": SIGNATORY,
+    }
 
 
 @admin.register(ApprovedCentre)
-class ApprovedCentreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApprovedCentreAdmin(AuditedAdmin):
     list_display = ["code", "name", "authority"]
     list_filter = ["authority"]
     search_fields = ["code", "name", "siret"]
+    allow_add = True
+    # The authority is the scope of every decision on the centre: set once, never moved here.
+    creatable: ClassVar[dict[str, str]] = {
+        "code": "Set once, when the centre is created.",
+        "authority": "Set once, when the centre is created.",
+        "siret": "Set once, when the centre is created.",
+    }
+    editable: dict[str, str] = {"name": REFERENCE, "address": REFERENCE, "email": REFERENCE}
 
 
 @admin.register(TrainingProvider)
-class TrainingProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TrainingProviderAdmin(AuditedAdmin):
     list_display = ["name", "siret"]
     search_fields = ["name", "siret"]
+    allow_add = True
+    creatable: ClassVar[dict[str, str]] = {"siret": "Set once, when the provider is created."}
+    editable: dict[str, str] = {"name": REFERENCE}
 
 
-class AmendmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class AmendmentInline(ReadOnlyInline):
     model = ConventionAmendment
-    extra = 0
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConventionAdmin(AuditedAdmin):
+    """R-32: a convention and its yearly amendments are recorded through the services."""
+
     list_display = ["centre", "provider", "signed_on"]
     inlines = [AmendmentInline]
 
 
 @admin.register(Approval)
-class ApprovalAdmin(ReadOnlyAdmin):
+class ApprovalAdmin(AuditedAdmin):
     list_display = ["centre", "version", "granted_on", "valid_until", "status"]
     list_filter = ["status", "authority"]
 
 
-class ExperienceInline(admin.TabularInline):  # type: ignore[type-arg]
+# Experience underlies a habilitation (R-61), trainer activities and declared links the
+# conflicts of interest (R-64): recorded by the member through the services, never here.
+class ExperienceInline(ReadOnlyInline):
     model = ProfessionalExperience
-    extra = 0
 
 
-class TrainerActivityInline(admin.TabularInline):  # type: ignore[type-arg]
+class TrainerActivityInline(ReadOnlyInline):
     model = TrainerActivity
-    extra = 0
 
 
-class DeclaredLinkInline(admin.TabularInline):  # type: ignore[type-arg]
+class DeclaredLinkInline(ReadOnlyInline):
     model = DeclaredLink
-    extra = 0
 
 
 @admin.register(JuryMember)
-class JuryMemberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JuryMemberAdmin(AuditedAdmin):
     list_display = ["last_name", "first_name", "email", "authority"]
     list_filter = ["authority"]
     search_fields = ["last_name", "first_name", "email"]
     inlines = [ExperienceInline, TrainerActivityInline, DeclaredLinkInline]
+    # The authority habilitates the member: never moved here.
+    editable: dict[str, str] = {
+        "last_name": "A typing error in the name; audited.",
+        "first_name": "A typing error in the name; audited.",
+        "email": "Contact detail, no legal effect; audited.",
+        "phone": "Contact detail, no legal effect; audited.",
+    }
 
 
 @admin.register(Habilitation)
-class HabilitationAdmin(ReadOnlyAdmin):
+class HabilitationAdmin(AuditedAdmin):
     list_display = ["member", "title", "granted_on", "valid_until", "ended_on"]
     list_filter = ["authority", "title"]
