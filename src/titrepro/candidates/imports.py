@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from titrepro.candidates.models import Candidate, Pathway, Route, fold, identity_key
 from titrepro.catalogue.models import Title
+from titrepro.core.values import birth_date_problem, phone_problem, text_problem
 from titrepro.directory.models import ApprovedCentre
 
 COLUMNS = (
@@ -58,7 +59,8 @@ MAX_LENGTHS = {
     "telephone": 30,
     "organisme_formation": 200,
 }
-PHONE = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
+# The identity columns checked like the model's fields (core.values), so the import, the form and the API agree.
+TEXT_COLUMNS = ("nom_naissance", "nom_usage", "prenoms", "lieu_naissance", "organisme_formation")
 DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -325,16 +327,20 @@ def _check_rows(
             except ValueError as exc:
                 errors.append(RowError(line, "date_naissance", str(exc)))
             else:
-                if birth_date >= today or birth_date.year < 1900:
-                    errors.append(RowError(line, "date_naissance", _("the date of birth is not plausible")))
+                problem = birth_date_problem(birth_date)
+                if problem:
+                    errors.append(RowError(line, "date_naissance", problem))
                     birth_date = None
         if cells["courriel"]:
             try:
                 validate_email(cells["courriel"])
             except ValidationError:
                 errors.append(RowError(line, "courriel", _("this is not a valid e-mail address")))
-        if cells["telephone"] and not PHONE.match(cells["telephone"]):
-            errors.append(RowError(line, "telephone", _("this is not a phone number")))
+        if problem := phone_problem(str(cells["telephone"])):
+            errors.append(RowError(line, "telephone", problem))
+        for column in TEXT_COLUMNS:
+            if problem := text_problem(str(cells[column])):
+                errors.append(RowError(line, column, problem))
 
         title_id: int | None = None
         route = ""

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.core.models import AuthorityDecision
+from titrepro.core.values import validate_birth_date, validate_phone, validate_text
 
 PORTFOLIO_MAX_BYTES = 10 * 1024 * 1024
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -36,13 +37,13 @@ def identity_key(birth_name: str, given_names: str, birth_date: date) -> str:
 
 
 class Candidate(models.Model):
-    birth_name = models.CharField(_("birth name"), max_length=150)
-    usual_name = models.CharField(_("usual name"), max_length=150, blank=True)
-    given_names = models.CharField(_("given names"), max_length=200)
-    birth_date = models.DateField(_("date of birth"))
-    birth_place = models.CharField(_("place of birth"), max_length=200)
+    birth_name = models.CharField(_("birth name"), max_length=150, validators=[validate_text])
+    usual_name = models.CharField(_("usual name"), max_length=150, blank=True, validators=[validate_text])
+    given_names = models.CharField(_("given names"), max_length=200, validators=[validate_text])
+    birth_date = models.DateField(_("date of birth"), validators=[validate_birth_date])
+    birth_place = models.CharField(_("place of birth"), max_length=200, validators=[validate_text])
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     centre = models.ForeignKey(
         "directory.ApprovedCentre", on_delete=models.PROTECT, related_name="candidates", verbose_name=_("centre")
     )

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from titrepro.core.values import validate_phone, validate_text
+
 DEPARTEMENT = RegexValidator(r"^(\d{2}|2A|2B|97\d)$", _("A département code looks like 75, 2A or 974."))
 SIRET = RegexValidator(r"^\d{14}$", _("A SIRET has 14 digits."))
 
@@ -60,10 +62,10 @@ class JuryMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jury_profile"
     )
-    last_name = models.CharField(_("last name"), max_length=150)
-    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150, validators=[validate_text])
+    first_name = models.CharField(_("first name"), max_length=150, validators=[validate_text])
     email = models.EmailField(_("e-mail"), unique=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="jury_members")
 
     class Meta:
