@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from titrepro.audit.models import AuditEntry
-from titrepro.audit.services import record, verify
+from titrepro.audit.services import Break, FileBreak, record, verification, verify
 from titrepro.directory.models import Authority
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def commit(capture: Capture, target: Authority, count: int) -> list[AuditEntry]:
     return entries
 
 
-def tamper(sql: str, *params: object) -> None:
+def tamper(sql: str, *params: str) -> None:
     """Change the table behind the application's back, as an operator with database access would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -116,7 +116,7 @@ def test_deleting_the_last_entry_is_named(authority, checkpoint_file, django_cap
     commit(django_capture_on_commit_callbacks, authority, 5)
     tamper("DELETE FROM audit_auditentry WHERE sequence = 5")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence, broken.until) == ("truncated", 5, 5)
     assert re.fullmatch(
         r"Audit log truncated: entry 5 is missing \(the checkpoint of .+ covers up to 5, the log ends at 4\)\.",
@@ -129,7 +129,7 @@ def test_deleting_the_last_twenty_entries_is_named(authority, checkpoint_file, d
     commit(django_capture_on_commit_callbacks, authority, 25)
     tamper("DELETE FROM audit_auditentry WHERE sequence > 5")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence, broken.until) == ("truncated", 6, 25)
     assert re.fullmatch(
         r"Audit log truncated: entries 6 to 25 are missing \(the checkpoint of .+ covers up to 25, "
@@ -143,7 +143,7 @@ def test_emptying_the_table_is_named(authority, checkpoint_file, django_capture_
     commit(django_capture_on_commit_callbacks, authority, 4)
     tamper("DELETE FROM audit_auditentry")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence, broken.until) == ("truncated", 1, 4)
     assert re.fullmatch(
         r"Audit log truncated: the log is empty but the checkpoint of .+ covers entries 1 to 4\.", english(broken)
@@ -155,11 +155,24 @@ def test_rewriting_the_chain_without_the_key_is_named(authority, checkpoint_file
     commit(django_capture_on_commit_callbacks, authority, 4)
     rewrite_from(2, with_key=False)
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence) == ("forged", 2)
     message = broken_command()
     assert broken.sentence() in message
     assert "n° 2" in message  # "Journal d’audit rompu à l’entrée n° 2 : …"
+    # Every problem is named: the first forged entry, and the head that no longer matches its checkpoint.
+    problems = verification().problems
+    assert [(p.problem, getattr(p, "sequence", None)) for p in problems] == [("forged", 2), ("rewritten", 4)]
+    assert all(p.sentence() in message for p in problems)
+
+
+def test_a_mac_that_is_not_even_hexadecimal_is_named_not_a_traceback(authority, checkpoint_file):
+    with transaction.atomic():
+        record(actor=None, action="test.changed", target=authority)
+    tamper("UPDATE audit_auditentry SET mac = %s", "é" * 64)
+    broken = verify()
+    assert isinstance(broken, Break)
+    assert (broken.problem, broken.sequence) == ("forged", 1)
 
 
 def test_rewriting_the_chain_with_the_key_is_caught_by_the_checkpoint(
@@ -168,7 +181,7 @@ def test_rewriting_the_chain_with_the_key_is_caught_by_the_checkpoint(
     commit(django_capture_on_commit_callbacks, authority, 4)
     rewrite_from(3, with_key=True)
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence) == ("rewritten", 4)
     assert re.fullmatch(r"Audit log rewritten: entry 4 differs from the checkpoint of .+\.", english(broken))
     assert broken.sentence() in broken_command()
@@ -178,7 +191,7 @@ def test_another_key_breaks_every_mac(authority, checkpoint_file, django_capture
     commit(django_capture_on_commit_callbacks, authority, 2)
     settings.TITREPRO_AUDIT_KEY = "another-key-another-key-another-key"
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence) == ("forged", 1)
 
 
@@ -193,7 +206,7 @@ def test_editing_a_line_of_the_checkpoint_file_is_named(authority, checkpoint_fi
     text[1] = json.dumps(line)
     checkpoint_file.write_text("\n".join(text) + "\n", encoding="utf-8")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, FileBreak)
     assert (broken.problem, broken.line) == ("forged", 2)
     assert str(checkpoint_file) in english(broken)
     assert broken.sentence() in broken_command()
@@ -206,7 +219,7 @@ def test_removing_a_line_of_the_checkpoint_file_is_named(
     text = checkpoint_file.read_text(encoding="utf-8").splitlines()
     checkpoint_file.write_text(text[0] + "\n" + text[2] + "\n", encoding="utf-8")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, FileBreak)
     assert (broken.problem, broken.line) == ("unlinked", 2)
     assert broken.sentence() in broken_command()
 
@@ -216,7 +229,7 @@ def test_truncating_the_checkpoint_file_is_named(authority, checkpoint_file, dja
     text = checkpoint_file.read_text(encoding="utf-8").splitlines()
     checkpoint_file.write_text(text[0] + "\n", encoding="utf-8")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, FileBreak)
     assert (broken.problem, broken.line, broken.recorded) == ("truncated", 1, 3)
     assert broken.sentence() in broken_command()
 
@@ -226,8 +239,25 @@ def test_a_torn_last_line_is_named(authority, checkpoint_file, django_capture_on
     with checkpoint_file.open("a", encoding="utf-8") as file:
         file.write('{"line": 3, "sequ')
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, FileBreak)
     assert (broken.problem, broken.line) == ("unreadable", 3)
+
+
+def test_after_a_torn_line_no_checkpoint_is_chained_onto_it(
+    authority, checkpoint_file, django_capture_on_commit_callbacks, caplog
+):
+    commit(django_capture_on_commit_callbacks, authority, 2)
+    with checkpoint_file.open("a", encoding="utf-8") as file:
+        file.write('{"line": 3, "sequ')
+    before = checkpoint_file.read_bytes()
+    commit(django_capture_on_commit_callbacks, authority, 1)  # committed all the same
+    assert AuditEntry.objects.count() == 3
+    assert checkpoint_file.read_bytes() == before
+    assert "audit checkpoint refused (checkpoint_file_damaged)" in caplog.text
+    with pytest.raises(CommandError) as caught:
+        call_command("settle", stdout=io.StringIO())
+    assert caught.value.returncode == 1
+    assert str(checkpoint_file) in str(caught.value)
 
 
 def test_a_missing_checkpoint_file_is_named_when_the_database_recorded_checkpoints(
@@ -236,7 +266,7 @@ def test_a_missing_checkpoint_file_is_named_when_the_database_recorded_checkpoin
     commit(django_capture_on_commit_callbacks, authority, 3)
     checkpoint_file.unlink()
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, FileBreak)
     assert (broken.problem, broken.recorded) == ("missing", 3)
     assert str(checkpoint_file) in english(broken)
     assert broken.sentence() in broken_command()
@@ -249,7 +279,7 @@ def test_the_file_and_the_log_deleted_together_with_the_table_kept(
     checkpoint_file.unlink()
     tamper("DELETE FROM audit_auditentry")
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, FileBreak)
     assert broken.problem == "missing"
 
 
@@ -288,7 +318,9 @@ def test_checkpoints_every_n_entries(authority, checkpoint_file, django_capture_
     assert [line["sequence"] for line in lines(checkpoint_file)] == [3, 6]
 
 
-def test_automatic_checkpoints_can_be_turned_off(authority, checkpoint_file, django_capture_on_commit_callbacks, settings):
+def test_automatic_checkpoints_can_be_turned_off(
+    authority, checkpoint_file, django_capture_on_commit_callbacks, settings
+):
     settings.TITREPRO_AUDIT_CHECKPOINT_EVERY = 0
     commit(django_capture_on_commit_callbacks, authority, 2)
     assert not checkpoint_file.exists()
@@ -334,7 +366,7 @@ def test_the_checkpoint_command_refuses_to_bless_a_truncated_log(
     commit(django_capture_on_commit_callbacks, authority, 1)
     assert checkpoint_file.read_bytes() == before
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert (broken.problem, broken.sequence) == ("rewritten", 3)
 
 
@@ -413,7 +445,7 @@ def test_production_requires_its_own_audit_key(key: str | None, error: str | Non
     env |= PRODUCTION
     if key is not None:
         env["TITREPRO_AUDIT_KEY"] = key
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", "import titrepro.settings"], env=env, capture_output=True, text=True, check=False
     )
     if error is None:
