@@ -12,8 +12,15 @@ Environment variables:
 - TITREPRO_DB_STATEMENT_TIMEOUT_MS: PostgreSQL statement timeout (default 30000).
 - TITREPRO_EMAIL_HOST, TITREPRO_EMAIL_HOST_USER, TITREPRO_EMAIL_HOST_PASSWORD: required in production
   (TITREPRO_EMAIL_PORT 587, TITREPRO_EMAIL_USE_TLS 1, TITREPRO_FROM_EMAIL optional).
+- TITREPRO_AUDIT_KEY: the audit log's HMAC key, required in production (at least 32 characters, not the
+  secret key); development derives one from the secret key.
+- TITREPRO_AUDIT_CHECKPOINT_FILE: the append-only checkpoint file (default TITREPRO_DATA_DIR/audit-checkpoints.jsonl).
+- TITREPRO_AUDIT_CHECKPOINT_EVERY: a checkpoint after every N-th audit entry's commit (default 1; 0: only
+  `titrepro audit checkpoint` and `titrepro settle` write them).
 """
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -57,6 +64,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     timeout_ms = int(os.environ.get("TITREPRO_DB_STATEMENT_TIMEOUT_MS", "30000"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The audit log's anchor (docs/decisions/0022-anchored-audit-checkpoints.md): every entry's hash and every
+# line of the checkpoint file are MACed with this key, which the database never holds. Its own secret in
+# production; development derives one from the secret key.
+TITREPRO_AUDIT_KEY = required(
+    "TITREPRO_AUDIT_KEY", hmac.new(SECRET_KEY.encode(), b"titrepro-audit-key", hashlib.sha256).hexdigest()
+)
+if not DEVELOPMENT and len(TITREPRO_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("TITREPRO_AUDIT_KEY must be at least 32 characters")
+if not DEVELOPMENT and TITREPRO_AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("TITREPRO_AUDIT_KEY must differ from TITREPRO_SECRET_KEY")
+# Outside the database, append-only; copy it to another host (docs/threat-model.md).
+TITREPRO_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("TITREPRO_AUDIT_CHECKPOINT_FILE", DATA_DIR / "audit-checkpoints.jsonl")
+)
+TITREPRO_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("TITREPRO_AUDIT_CHECKPOINT_EVERY", "1"))
+if TITREPRO_AUDIT_CHECKPOINT_EVERY < 0:
+    raise ImproperlyConfigured("TITREPRO_AUDIT_CHECKPOINT_EVERY must be 0 (off) or a positive number")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from titrepro.audit.models import GENESIS, AuditEntry
-from titrepro.audit.services import history, record, verify
+from titrepro.audit.services import Break, history, record, verify
 from titrepro.directory.models import Authority
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_editing_an_entry_in_the_database_is_detected_and_named(authority: Autho
     write(authority, 4)
     tamper(sql)
     broken = verify()
-    assert broken is not None
+    assert isinstance(broken, Break)
     assert broken.sequence in (2, 3)  # the edited entry itself, or the one after a deleted entry
     assert problem in broken.problem
     err = io.StringIO()
@@ -93,15 +93,16 @@ def test_editing_an_entry_in_the_database_is_detected_and_named(authority: Autho
     assert broken.message() in str(caught.value)
 
 
-def test_rehashing_an_edited_entry_breaks_the_next_link(authority: Authority) -> None:
+def test_rehashing_an_edited_entry_is_named_by_its_mac(authority: Authority) -> None:
+    """Without the audit key, the recomputed hash has no matching MAC: the entry itself is named, not the next."""
     entries = write(authority, 3)
     forged = AuditEntry.objects.get(sequence=2)
     forged.reason = "forged"
     forged.hash = forged.compute_hash()
     tamper("UPDATE audit_auditentry SET reason = %s, hash = %s WHERE sequence = 2", forged.reason, forged.hash)
     broken = verify()
-    assert broken is not None
-    assert broken.sequence == 3
+    assert isinstance(broken, Break)
+    assert (broken.sequence, broken.problem) == (2, "forged")
     assert entries[1].hash != forged.hash
 
 

@@ -3,6 +3,12 @@
 An entry's ``hash`` is SHA-256 over its canonical content and the previous
 entry's hash, so editing, deleting or reordering any entry breaks the chain
 from that entry on; ``titrepro audit verify`` names the first broken one.
+
+Anyone with the table can still recompute the hashes, or cut the end off the
+log. So each entry also carries ``mac``, HMAC-SHA256 of its hash with the
+audit key (``TITREPRO_AUDIT_KEY``, never in the database), and the head of
+the log is anchored in the checkpoint file outside the database
+(``checkpoints.py``); ``AuditCheckpoint`` is a copy of that file's lines.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["sequence"]
@@ -66,3 +73,26 @@ class AuditEntry(models.Model):
     def compute_hash(self) -> str:
         text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class AuditCheckpoint(models.Model):
+    """A copy of one line of the checkpoint file, for reading in the database.
+
+    ``verify`` trusts the file and its MACs, never this table: it reads it only
+    to notice a file that lost its last lines or vanished.
+    """
+
+    line = models.PositiveBigIntegerField(_("line"), unique=True)
+    sequence = models.PositiveBigIntegerField(_("up to entry"))
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField(_("when"))
+    previous = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["line"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.line}: up to #{self.sequence}"

@@ -5,6 +5,11 @@ after they were complete are accepted by silence (R-21). Each change is one
 lifecycle move in the audit log. It lives in candidates, the app above
 directory in the layers, because it drives both (actor "system"). Run it daily (cron); it is
 idempotent: a second run the same day changes nothing.
+
+Last, it anchors the head of the audit log in the checkpoint file (as
+``titrepro audit checkpoint`` does), so a daily checkpoint exists even with
+automatic checkpoints turned off; a refused checkpoint (the log was cut or
+rewritten) makes it exit with status 1, after its own changes are committed.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from argparse import ArgumentTypeError
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titrepro.audit.services import CheckpointRefused, checkpoint
 from titrepro.candidates.services import settle_vae_applications
 from titrepro.directory.services import expire_approvals
 
@@ -29,7 +35,9 @@ def _day(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Expire approvals past their end and record VAE acceptances by silence (run daily)."
+    help = (
+        "Expire approvals past their end, record VAE acceptances by silence, and checkpoint the audit log (run daily)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--on", type=_day, help="The day to settle (ISO date; default today).")
@@ -41,3 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{on.isoformat()}: {expired} approval(s) expired, {accepted} VAE application(s) accepted by silence"
         )
+        try:
+            done = checkpoint()
+        except CheckpointRefused as refused:
+            raise CommandError(refused.message, returncode=1) from None
+        self.stdout.write(done.summary())
