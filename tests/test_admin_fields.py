@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin.helpers import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets
 from django.test import Client, RequestFactory
 
 from tests.factories import make_user
@@ -159,6 +159,7 @@ def test_decided_records_cannot_be_changed_or_deleted_in_the_admin(client: Clien
     assessment.refresh_from_db()
     assert assessment.result == "passed"
     application = world.get(VaeApplication) or VaeApplication.objects.first()
+    assert application is not None
     response = client.post(f"/admin/candidates/vaeapplication/{application.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert VaeApplication.objects.filter(pk=application.pk).exists()

@@ -8,6 +8,7 @@ decision is recorded, so a backdated decision cannot undo an acceptance by silen
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -30,7 +31,7 @@ from titrepro.directory import services as directory_services
 pytestmark = pytest.mark.django_db
 
 
-def agent_for(candidate):
+def agent_for(candidate: Any) -> Any:
     return user_with_role(RoleKind.AUTHORITY_AGENT, authority=candidate.centre.authority)
 
 
