@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from titrepro.candidates.models import Candidate, Pathway, Route, fold, identity_key
 from titrepro.catalogue.models import Title
+from titrepro.core.spreadsheets import csv_bytes, xlsx_bytes
 from titrepro.core.values import birth_date_problem, phone_problem, text_problem
 from titrepro.directory.models import ApprovedCentre
 
@@ -544,22 +545,9 @@ def export_rows(centre: ApprovedCentre) -> Iterator[list[str]]:
 
 
 def export_csv(centre: ApprovedCentre) -> bytes:
-    """UTF-8 with a BOM and ``;`` (what a French spreadsheet opens directly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(export_rows(centre))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a BOM and ``;``; cells a spreadsheet would evaluate are neutralised."""
+    return csv_bytes(COLUMNS, export_rows(centre))
 
 
 def export_xlsx(centre: ApprovedCentre) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("candidats")
-    sheet.append(list(COLUMNS))
-    for row in export_rows(centre):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes("candidats", COLUMNS, export_rows(centre))
