@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from tests.factories import make_candidate
 
 from titrepro.candidates import imports
