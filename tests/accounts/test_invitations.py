@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from tests.helpers import login_as
 from titrepro.accounts import services
-from titrepro.accounts.models import Invitation, Role, RoleKind
+from titrepro.accounts.models import ApiToken, Invitation, Role, RoleKind
+from titrepro.accounts.permissions import scope_of
 from titrepro.audit.models import AuditEntry
 
 NEW_PASSWORD = "a brand new passphrase 2026"
@@ -137,10 +138,58 @@ def test_api_invitations(client: Client, world: dict[str, Any]) -> None:
     assert missing.json()["code"] == "not_found"
 
 
-def test_existing_active_user_gets_the_role_without_a_link(world: dict[str, Any]) -> None:
+def test_an_existing_account_gets_nothing_until_its_owner_accepts(client: Client, world: dict[str, Any]) -> None:
+    """Issue 11, item 1: the role waits for the owner; the inviter cannot attach rights to someone else's account."""
+    learner = world["learner"]
     sent = services.invite(world["agent"], email="learner@example.org", kind="jury_member", scope_object=world["jury1"])
-    assert sent.role.user == world["learner"]
-    assert sent.invitation is None
+    assert sent.role.user == learner
+    assert sent.role.pending
+    assert not scope_of(learner).jury_members
+    # Someone else following the link cannot accept it; the owner, logged in, can.
+    login_as(client, world["nobody"])
+    assert client.post(sent.path).status_code == 410
+    assert Role.objects.get(pk=sent.role.pk).pending
+    client.logout()
+    assert client.get(sent.path).status_code == 302  # to the login page
+    login_as(client, learner)
+    assert client.get(sent.path).status_code == 200
+    assert client.post(sent.path).status_code == 302
+    learner = type(learner).objects.get(pk=learner.pk)
+    assert scope_of(learner).jury_members == {world["jury1"].pk}
+    assert AuditEntry.objects.filter(action="role.accepted").count() == 1
+
+
+def test_an_invitation_never_reactivates_a_disabled_account(client: Client, world: dict[str, Any]) -> None:
+    learner = world["learner"]
+    _token, key = services.create_token(learner, "script")
+    learner.is_active = False
+    learner.save()
+    assert ApiToken.objects.get(user=learner).revoked_at is not None  # disabling revokes the tokens
+    sent = services.invite(
+        world["staff"], email="learner@example.org", kind="centre_staff", scope_object=world["centre1"]
+    )
+    assert client.get(sent.path).status_code == 410
+    assert client.post(sent.path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}).status_code == 410
+    with pytest.raises(services.InvitationInvalid):
+        services.accept_invitation(sent.token, NEW_PASSWORD)
+    learner.refresh_from_db()
+    assert not learner.is_active
+    assert not learner.check_password(NEW_PASSWORD)
+    assert client.get("/api/v1/accounts/me", headers={"authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_the_api_answer_does_not_tell_whether_the_address_had_an_account(client: Client, world: dict[str, Any]) -> None:
+    login_as(client, world["agent"])
+    bodies = []
+    for email in ("learner@example.org", "someone.new@example.org"):
+        response = client.post(
+            "/api/v1/accounts/invitations",
+            json.dumps({"email": email, "kind": "jury_member", "scope_id": world["jury1"].pk}),
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+        bodies.append(sorted((key, value) for key, value in response.json().items() if key not in {"role_id", "email"}))
+    assert bodies[0] == bodies[1]
 
 
 def test_revoke_role_is_audited_and_scoped(world: dict[str, Any]) -> None:

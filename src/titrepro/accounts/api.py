@@ -59,8 +59,9 @@ class InvitationIn(Schema):
 
 
 class InvitationOut(Schema):
+    """The same answer whether the address had an account or not (issue 11, item 1)."""
+
     role_id: int
-    user_id: int
     email: str
     invited: bool
 
@@ -90,7 +91,9 @@ def _token(token: ApiToken) -> dict[str, Any]:
 @router.get("/me", response=MeOut, url_name="accounts_me")
 def me(request: HttpRequest) -> MeOut:
     user: Any = request.user
-    roles = Role.objects.filter(user=user).select_related("authority", "centre", "jury_member", "candidate")
+    roles = Role.objects.filter(user=user, pending=False).select_related(
+        "authority", "centre", "jury_member", "candidate"
+    )
     return MeOut(username=user.get_username(), email=user.email, roles=[_role(r) for r in roles])
 
 
@@ -142,8 +145,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Any
         201,
         {
             "role_id": sent.role.pk,
-            "user_id": sent.role.user_id,
-            "email": sent.role.user.email,
-            "invited": bool(sent.token),
+            "email": sent.invitation.email,
+            "invited": True,
         },
     )

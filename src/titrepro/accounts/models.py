@@ -40,6 +40,9 @@ class Role(models.Model):
         "candidates.Candidate", on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    # A role offered to an existing account waits for its owner to accept it (issue 11, item 1):
+    # until then it gives no right (``permissions.scope_of`` reads accepted roles only).
+    pending = models.BooleanField(_("waiting for acceptance"), default=False)
 
     class Meta:
         verbose_name = _("role")

@@ -48,7 +48,7 @@ def scope_of(user: Any) -> Scope:
     if cached is not None:
         return cached
     rows = list(
-        Role.objects.filter(user=user).values_list(
+        Role.objects.filter(user=user, pending=False).values_list(
             "kind", "authority_id", "centre_id", "jury_member_id", "candidate_id"
         )
     )

@@ -116,7 +116,7 @@ def check_may_grant(actor: Any, kind: str, scope_object: models.Model | None) ->
 @dataclass(frozen=True)
 class InvitationSent:
     role: Role
-    invitation: Invitation | None  # None when the user already had an active account
+    invitation: Invitation
     token: str
     path: str
 
@@ -125,16 +125,28 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
 
 
+def is_disabled(user: Any) -> bool:
+    """An account an administrator disabled: inactive, though it once set a password (an account
+    invited and never activated has none). No invitation ever re-activates it (issue 11, item 1)."""
+    return not user.is_active and user.has_usable_password()
+
+
 def invite(
     actor: Any, *, email: str, kind: str, scope_object: models.Model | None, base_url: str = "", reason: str = ""
 ) -> InvitationSent:
-    """Grant a role to the person with this e-mail, creating an inactive account and an
-    invitation link if they have none; audited as ``role.granted``. The e-mail leaves after commit."""
+    """Offer a role to the person with this e-mail; audited as ``role.granted``. The e-mail leaves after commit.
+
+    A new address gets an inactive account whose role takes effect when its owner sets a password
+    through the link. An existing account gets the role *pending*: it gives no right until the
+    account's owner, logged in, accepts it through the link; a disabled account never gets it
+    (the link answers that the account is disabled). The answer is the same in every case, so an
+    inviter learns nothing of the address's account."""
     check_may_grant(actor, kind, scope_object)
     email = get_user_model().objects.normalize_email(email.strip()).lower()
     user_model = get_user_model()
     with transaction.atomic():
         user = user_model.objects.filter(email__iexact=email).first()
+        existing = user is not None and (user.is_active or user.has_usable_password())
         if user is None:
             user = user_model.objects.create_user(username=email, email=email, is_active=False)
             user.set_unusable_password()
@@ -143,35 +155,31 @@ def invite(
         scope_kwargs = {spec[0]: scope_object} if spec else {}
         if Role.objects.filter(user=user, kind=kind, **scope_kwargs).exists():
             raise Conflict("role_already_held", _("This person already has this role."), "email")
-        role = Role.objects.create(user=user, kind=kind, **scope_kwargs)
+        role = Role.objects.create(user=user, kind=kind, pending=existing, **scope_kwargs)
         forget_scope(user)
-        invitation = None
-        token = ""
-        path = ""
-        if not user.is_active:
-            invitation = Invitation.objects.create(
-                user=user,
-                role=role,
-                invited_by=actor,
-                email=email,
-                expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
-            )
-            token = invitation_token(invitation)
-            path = reverse("accounts:invitation_accept", kwargs={"token": token})
+        invitation = Invitation.objects.create(
+            user=user,
+            role=role,
+            invited_by=actor,
+            email=email,
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        )
+        token = invitation_token(invitation)
+        path = reverse("accounts:invitation_accept", kwargs={"token": token})
         record(
             actor=actor,
             action="role.granted",
             target=role,
             reason=reason,
-            data={"user": user.get_username(), "kind": kind, "scope": str(scope_object or ""), "invited": bool(token)},
+            data={"user": user.get_username(), "kind": kind, "scope": str(scope_object or ""), "pending": existing},
         )
         link = base_url.rstrip("/") + path
-        transaction.on_commit(lambda: _send_invitation(email, role, link))
+        transaction.on_commit(lambda: _send_invitation(email, role, link, existing=existing))
     return InvitationSent(role=role, invitation=invitation, token=token, path=path)
 
 
-def _send_invitation(email: str, role: Role, link: str) -> None:
-    if link:
+def _send_invitation(email: str, role: Role, link: str, *, existing: bool) -> None:
+    if not existing:
         subject = _("Your titrepro account")
         body = _(
             "You have been given the role “%(role)s” on titrepro.\n\n"
@@ -180,7 +188,11 @@ def _send_invitation(email: str, role: Role, link: str) -> None:
         ) % {"role": role, "days": INVITATION_DAYS, "link": link}
     else:
         subject = _("A new role on titrepro")
-        body = _("You have been given the role “%(role)s” on titrepro. Log in to use it.") % {"role": role}
+        body = _(
+            "You have been offered the role “%(role)s” on titrepro.\n\n"
+            "To accept it, log in and open this link within %(days)s days:\n%(link)s\n\n"
+            "If you did not expect this message, ignore it: the role gives no right until you accept it."
+        ) % {"role": role, "days": INVITATION_DAYS, "link": link}
     send_mail(subject, body, None, [email])
 
 
@@ -208,6 +220,8 @@ def accept_invitation(token: str, password: str) -> Any:
         if invitation.used_at is not None:
             raise InvitationInvalid(_("This invitation link has already been used. Log in with your password."))
         user = invitation.user
+        if user.is_active or user.has_usable_password():
+            raise InvitationInvalid(_("This invitation is for an existing account: log in to accept it."))
         user.set_password(password)
         user.is_active = True
         user.save(update_fields=["password", "is_active"])
@@ -216,6 +230,29 @@ def accept_invitation(token: str, password: str) -> Any:
         Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=invitation.used_at)
         record(actor=user, action="account.activated", target=invitation, data={"user": user.get_username()})
     return user
+
+
+def accept_role(user: Any, token: str) -> Role:
+    """The owner of an existing account, logged in, accepts the role a link offers; audited."""
+    with transaction.atomic():
+        invitation = invitation_from_token(token)
+        invitation = Invitation.objects.select_for_update().select_related("role").get(pk=invitation.pk)
+        if invitation.used_at is not None:
+            raise InvitationInvalid(_("This invitation link has already been used."))
+        if invitation.user_id != user.pk:
+            raise InvitationInvalid(_("This invitation is for another account. Log out and log in as its owner."))
+        if is_disabled(invitation.user) or not user.is_active:
+            raise InvitationInvalid(_("This account is disabled: an invitation does not re-activate it."))
+        role = invitation.role
+        if role is None:
+            raise InvitationInvalid(_("This invitation link is not valid."))
+        role.pending = False
+        role.save(update_fields=["pending"])
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        forget_scope(user)
+        record(actor=user, action="role.accepted", target=role, data={"user": user.get_username(), "kind": role.kind})
+    return role
 
 
 def revoke_role(actor: Any, role: Role, *, reason: str = "") -> None:

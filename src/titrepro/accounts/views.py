@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,7 +143,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    roles = Role.objects.filter(user=user).select_related("authority", "centre", "jury_member", "candidate")
+    roles = Role.objects.filter(user=user, pending=False).select_related(
+        "authority", "centre", "jury_member", "candidate"
+    )
     tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
     context = {
         "roles": [{"role": role, "space": SPACES[RoleKind(role.kind)]} for role in roles],
@@ -214,11 +217,33 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite.html", {"form": form, "errors": error_list(form)})
 
 
+def _accept_role(request: HttpRequest, token: str, invitation: Any) -> HttpResponse:
+    """A role offered to an existing account: its owner, logged in, accepts it (issue 11, item 1)."""
+    if services.is_disabled(invitation.user):
+        message = _("This account is disabled: an invitation does not re-activate it.")
+        return render(request, "accounts/invitation_invalid.html", {"message": message}, status=410)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+    if request.method == "POST":
+        try:
+            role = services.accept_role(request.user, token)
+        except services.InvitationInvalid as error:
+            return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
+        messages.success(request, _("You now have the role “%(role)s”.") % {"role": role})
+        return redirect("accounts:home")
+    if invitation.user_id != request.user.pk:
+        message = _("This invitation is for another account. Log out and log in as its owner.")
+        return render(request, "accounts/invitation_invalid.html", {"message": message}, status=410)
+    return render(request, "accounts/role_accept.html", {"invitation": invitation})
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationInvalid as error:
         return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
+    if invitation.user.is_active or invitation.user.has_usable_password():
+        return _accept_role(request, token, invitation)
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
