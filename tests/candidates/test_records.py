@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -192,3 +194,23 @@ def test_portfolio_refuses_a_non_pdf_and_a_too_large_file_in_french(tssr: Title,
     )
     with portfolio.file.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
+
+
+def test_a_portfolio_is_stored_under_a_random_pdf_name_and_served_as_an_attachment(
+    tssr: Title, media: None, settings: Any
+) -> None:
+    """Issue 11, item 11: never the client's name (``../../etc/passwd.html``), always application/pdf."""
+    from titrepro.candidates.files import portfolio_response
+
+    candidate = make_candidate()
+    me = user_with_role(RoleKind.CANDIDATE, candidate=candidate)
+    upload = SimpleUploadedFile("../../Jean Dupont — dossier.html", b"%PDF-1.7\n%%EOF\n", content_type="text/html")
+    portfolio = services.upload_portfolio(
+        me, candidate, title=tssr, file=upload, declaration=True, signed_on=date(2026, 5, 1)
+    )
+    assert re.fullmatch(r"portfolios/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", str(portfolio.file.name)), portfolio.file.name
+    response = portfolio_response(portfolio)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.core.models import AuthorityDecision
@@ -247,12 +249,19 @@ def validate_pdf(file: Any) -> None:
         raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
 
 
+def portfolio_path(instance: Any, filename: str) -> str:
+    """A random name with a fixed ``.pdf`` extension, never the client's file name (issue 11, item 11):
+    the name a person chose may carry personal data or a path, and is not ours to serve back."""
+    today = timezone.now()
+    return f"portfolios/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.pdf"
+
+
 class ProfessionalPortfolio(models.Model):
     """The candidate's dossier professionnel (DP) for a title, with their declaration on honour."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="portfolios")
     title = models.ForeignKey("catalogue.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("title"))
-    file = models.FileField(_("file (PDF)"), upload_to="portfolios/%Y/%m/", validators=[validate_pdf])
+    file = models.FileField(_("file (PDF)"), upload_to=portfolio_path, validators=[validate_pdf])
     declaration_on_honour = models.BooleanField(_("declaration on honour"), default=False)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
