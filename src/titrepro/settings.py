@@ -109,11 +109,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sessions end after 30 minutes idle or 12 hours in all (accounts).
+    "titrepro.accounts.middleware.StaffSessionMiddleware",
     # Staff pass the second factor before /espace/, /admin/, /compte/ and session API (accounts).
     "titrepro.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+TITREPRO_STAFF_IDLE_SECONDS = int(os.environ.get("TITREPRO_STAFF_IDLE_SECONDS", 30 * 60))
+TITREPRO_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("TITREPRO_STAFF_SESSION_MAX_SECONDS", 12 * 3600))
 
 ROOT_URLCONF = "titrepro.urls"
 WSGI_APPLICATION = "titrepro.wsgi.application"

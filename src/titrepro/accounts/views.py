@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from titrepro.accounts import otp, services, throttle
 from titrepro.accounts.forms import CodeForm, InviteForm, LoginForm, SetPasswordForm, TokenForm
+from titrepro.accounts.middleware import SESSION_ENDED
 from titrepro.accounts.models import ApiToken, Role, RoleKind
 from titrepro.core.forms import error_list
 from titrepro.core.refusals import Refused
@@ -60,6 +61,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     target = _next(request)
     if request.user.is_authenticated and request.method == "GET":
         return _after_login(request, target)
+    ended = request.session.pop(SESSION_ENDED, None)
+    if ended == "idle":
+        messages.info(request, _("Your session has ended after 30 minutes without activity. Log in again."))
+    elif ended:
+        messages.info(request, _("Your session has ended after 12 hours. Log in again."))
     form = LoginForm(request.POST or None)
     locked = 0
     if request.method == "POST" and form.is_valid():
