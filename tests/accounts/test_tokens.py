@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -56,3 +57,29 @@ def test_someone_elses_token_is_404(client: Client, world: dict[str, Any]) -> No
     assert response.json()["code"] == "not_found"
     assert response.json()["message"] == "Ce jeton n’existe pas."
     assert client.post(reverse("accounts:token_revoke", args=[created.json()["id"]])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_token_cannot_mint_a_token_or_an_account(client: Any) -> None:
+    """Issue 11, item 8: token management and invitations need a person logged in; a token may
+    still revoke itself (that takes power away)."""
+    from tests.factories import make_centre, user_with_role
+    from titrepro.accounts import services
+    from titrepro.accounts.models import ApiToken, RoleKind
+
+    centre = make_centre()
+    staff = user_with_role(RoleKind.CENTRE_STAFF, centre=centre)
+    _token, key = services.create_token(staff, "script")
+    bearer = {"authorization": f"Bearer {key}"}
+    minted = client.post("/api/v1/accounts/tokens", {"name": "more"}, content_type="application/json", headers=bearer)
+    assert minted.status_code == 403
+    assert minted.json()["code"] == "session_required"
+    invited = client.post(
+        "/api/v1/accounts/invitations",
+        {"email": "new.staff@example.org", "kind": "centre_staff", "scope_id": centre.pk},
+        content_type="application/json",
+        headers=bearer,
+    )
+    assert invited.status_code == 403
+    assert invited.json()["code"] == "session_required"
+    assert ApiToken.objects.filter(user=staff).count() == 1

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from titrepro.accounts import services
-from titrepro.accounts.api_auth import api_auth
+from titrepro.accounts.api_auth import api_auth, require_session
 from titrepro.accounts.models import ApiToken, Role, RoleKind
 from titrepro.core.api import errors
 from titrepro.core.refusals import NotFound
@@ -104,8 +104,9 @@ def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
     return [_token(t) for t in tokens]
 
 
-@router.post("/tokens", response={201: TokenCreated}, url_name="accounts_tokens_create")
+@router.post("/tokens", response={201: TokenCreated, **errors(401, 403, 422)}, url_name="accounts_tokens_create")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    require_session(request)
     token, key = services.create_token(request.user, payload.name)
     return Status(201, {**_token(token), "key": key})
 
@@ -125,6 +126,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status[Any]:
     url_name="accounts_invitations",
 )
 def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Any]:
+    require_session(request)
     kind = payload.kind.value
     if kind not in services.invitable_kinds(request.user):
         raise PermissionDenied

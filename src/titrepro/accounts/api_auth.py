@@ -8,9 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
 from titrepro.accounts.models import ApiToken
+from titrepro.core.refusals import Forbidden
 
 
 def hash_key(key: str) -> str:
@@ -35,7 +37,18 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
+        request.titrepro_token = row  # type: ignore[attr-defined]
         return row.user
+
+
+def require_session(request: HttpRequest) -> None:
+    """Token management and invitations need a person logged in (past the second factor for staff):
+    a token never mints another token or an account (issue 11, item 8)."""
+    if getattr(request, "titrepro_token", None) is not None:
+        raise Forbidden(
+            "session_required",
+            _("Log in to titrepro in a browser to manage tokens and invitations: an API token cannot."),
+        )
 
 
 # Routers that need a user: `Router(auth=api_auth)`.

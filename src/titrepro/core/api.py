@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
 
-from titrepro.core.refusals import Conflict, NotFound, Refused
+from titrepro.core.refusals import Conflict, Forbidden, NotFound, Refused
 
 
 class FieldProblem(Schema):
@@ -69,7 +69,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, data, status=status)
 
     def refused(request: HttpRequest, exc: Any) -> HttpResponse:
-        return respond(request, 409 if isinstance(exc, Conflict) else 422, refusal_body(exc))
+        status = 409 if isinstance(exc, Conflict) else 403 if isinstance(exc, Forbidden) else 422
+        return respond(request, status, refusal_body(exc))
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 403, body("forbidden", _("Your role does not allow this.")))

@@ -37,6 +37,10 @@ class Conflict(Refused):
     """A refusal because the thing already exists (a role already held...): the API answers 409."""
 
 
+class Forbidden(Refused):
+    """A refusal because of who (or what) asks, with its own code and reason: the API answers 403."""
+
+
 class NotFound(Http404):
     """A 404 that names what is missing (``version_not_found``...): the API answers its code and message."""
 
