@@ -210,7 +210,10 @@ def test_a_portfolio_is_stored_under_a_random_pdf_name_and_served_as_an_attachme
     )
     assert re.fullmatch(r"portfolios/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", str(portfolio.file.name)), portfolio.file.name
     response = portfolio_response(portfolio)
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")  # type: ignore[arg-type]
+    try:
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")  # type: ignore[arg-type]
+    finally:
+        response.close()

@@ -236,7 +236,7 @@ def accept_role(user: Any, token: str) -> Role:
     """The owner of an existing account, logged in, accepts the role a link offers; audited."""
     with transaction.atomic():
         invitation = invitation_from_token(token)
-        invitation = Invitation.objects.select_for_update().select_related("role").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
             raise InvitationInvalid(_("This invitation link has already been used."))
         if invitation.user_id != user.pk:
