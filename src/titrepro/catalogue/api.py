@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from titrepro.catalogue import queries
 from titrepro.catalogue.api_schemas import TitleOut, TitleSummaryOut, VersionOut
 from titrepro.catalogue.models import Title, TitleVersion
-from titrepro.core.api import errors
+from titrepro.core.api import Offset, errors
 from titrepro.core.refusals import NotFound
 
 router = Router(tags=["catalogue"])
@@ -24,7 +24,7 @@ class CataloguePagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=100, description="Number of items per page (at most 100).")
-        offset: int = Field(0, ge=0)
+        offset: Offset = 0
 
 
 class TitleFilter(Schema):

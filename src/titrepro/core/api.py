@@ -8,18 +8,20 @@ not catch anything: services raise ``Refused`` / ``PermissionDenied`` /
 ``Http404`` and the handlers installed on the ``NinjaAPI`` answer
 422 (409 for a ``Conflict``) / 403 / 404; a missing or bad authentication is 401.
 
-Operations declare the statuses they may answer with ``errors(...)``.
+Operations declare the statuses they may answer with ``errors(...)``; ids and
+offsets are the bounded types ``Id`` and ``Offset``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+from pydantic import Field
 
 from titrepro.core.refusals import Conflict, NotFound, Refused
 
@@ -46,6 +48,13 @@ def errors(*statuses: int) -> dict[int, type[ApiError]]:
 
 READ_ERRORS = errors(401, 403, 404)
 WRITE_ERRORS = errors(401, 403, 404, 422)
+
+# The largest id the databases hold (PostgreSQL bigint, SQLite INTEGER): beyond it a lookup overflows.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Far beyond any page a client reads, and far below an overflow of ``offset + limit``.
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET}).")]
 
 
 def body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
