@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from tests.factories import (
     ApprovalFactory,
     CandidateFactory,
@@ -142,3 +142,52 @@ def test_text_is_bounded_by_its_column(client: Client, world: World) -> None:
         invitation = {"email": email, "kind": "centre_staff", "scope_id": world.centre_id}
         response = post_json(client, "/api/v1/accounts/invitations", json.dumps(invitation), world.agent_token)
         assert shaped(response, 422)["field"] == "email", email
+
+
+# Bodies that cannot be read: 413 / 422 in the shape -------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+LONG_NUMBER = '{"on": ' + "9" * 5000 + "}"
+
+
+@pytest.mark.parametrize(
+    "raw", [DEEP, LONG_NUMBER, "{not json", b"\xff\xfe\x00"], ids=["deep", "digits", "syntax", "bytes"]
+)
+def test_unreadable_json_is_422_on_the_standing(client: Client, world: World, raw: str | bytes) -> None:
+    assert shaped(post_json(client, "/api/v1/standing", raw), 422)["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("raw", [DEEP, LONG_NUMBER, "{not json"], ids=["deep", "digits", "syntax"])
+def test_unreadable_json_is_422_on_every_body(client: Client, world: World, raw: str) -> None:
+    response = post_json(client, "/api/v1/accounts/tokens", raw, world.staff_token)
+    assert shaped(response, 422)["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("text", ["x\\u0000y", "x\\ud800y"], ids=["nul", "lone-surrogate"])
+def test_text_the_database_cannot_store_is_422(client: Client, world: World, text: str) -> None:
+    """PostgreSQL refuses NUL in text; neither database can encode an unpaired surrogate."""
+    response = post_json(client, "/api/v1/accounts/tokens", f'{{"name": "{text}"}}', world.staff_token)
+    assert shaped(response, 422)["field"] == "name"
+    response = call(client, "get", "/api/v1/candidates?q=a%00b", world.staff_token)
+    assert shaped(response, 422)["field"] == "q"
+    body = f'{{"title": "TP-{text}", "route": "training"}}'
+    assert shaped(post_json(client, "/api/v1/standing", body), 422)["field"] == "title"
+
+
+def test_a_path_with_nul_is_422(client: Client, world: World) -> None:
+    assert shaped(call(client, "get", "/api/v1/titles/TP%00"), 422)["field"] == "code"
+
+
+def test_multipart_without_boundary_is_422(client: Client, world: World) -> None:
+    response = call(
+        client, "post", "/api/v1/candidates/import", world.staff_token, data=b"x", content_type="multipart/form-data"
+    )
+    assert shaped(response, 422)["code"] == "invalid_multipart"
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_a_body_over_the_limit_is_413(client: Client, world: World) -> None:
+    big = json.dumps({"title": "TP-99901", "route": "training", "padding": "x" * 2000})
+    assert shaped(post_json(client, "/api/v1/standing", big), 413)["code"] == "body_too_large"
+    big = json.dumps({"name": "x" * 2000})
+    assert shaped(post_json(client, "/api/v1/accounts/tokens", big, world.staff_token), 413)["code"] == "body_too_large"
