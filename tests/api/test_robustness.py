@@ -22,6 +22,7 @@ from tests.factories import (
     make_jury_member,
     make_title,
 )
+from tests.helpers import login_as
 
 from titrepro.accounts.api_auth import issue_token
 
@@ -191,3 +192,22 @@ def test_a_body_over_the_limit_is_413(client: Client, world: World) -> None:
     assert shaped(post_json(client, "/api/v1/standing", big), 413)["code"] == "body_too_large"
     big = json.dumps({"name": "x" * 2000})
     assert shaped(post_json(client, "/api/v1/accounts/tokens", big, world.staff_token), 413)["code"] == "body_too_large"
+
+
+# Authentication and CSRF in the shape ------------------------------------------------------------
+
+
+def test_an_anonymous_write_is_401_not_a_csrf_refusal(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)  # as a real client: Django's test client skips CSRF checks
+    response = post_json(client, "/api/v1/accounts/tokens", '{"name": "x"}')
+    assert shaped(response, 401)["code"] == "unauthenticated"
+    assert shaped(call(client, "delete", "/api/v1/accounts/tokens/1"), 401)["code"] == "unauthenticated"
+    client.cookies["sessionid"] = "not-a-session-of-anyone"
+    assert shaped(post_json(client, "/api/v1/accounts/tokens", '{"name": "x"}'), 401)["code"] == "unauthenticated"
+
+
+def test_a_session_write_without_its_csrf_token_is_403_in_the_shape(world: World) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    login_as(browser, world.staff)
+    response = browser.post("/api/v1/accounts/tokens", data='{"name": "x"}', content_type="application/json")
+    assert shaped(response, 403)["code"] == "csrf_failed"

@@ -92,6 +92,10 @@ class InvalidJson(Exception):
         self.problem = problem
 
 
+class CsrfFailed(Exception):
+    """A session request that writes came without its CSRF token (accounts.api_auth.SessionAuth)."""
+
+
 def read_json(raw: bytes) -> Any:
     """The JSON of a request body, whose every string the database can store.
 
@@ -163,6 +167,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 403, body("forbidden", _("Your role does not allow this.")))
 
+    def csrf_failed(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = _("The CSRF check failed: a request that writes with the session must send the X-CSRFToken header.")
+        return respond(request, 403, body("csrf_failed", message))
+
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, NotFound):
             return respond(request, 404, body(exc.code, exc.message, exc.field))
@@ -204,6 +212,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Refused, refused)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(AuthorizationError, forbidden)
+    api.add_exception_handler(CsrfFailed, csrf_failed)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(ValidationError, invalid)
