@@ -6,18 +6,21 @@ files (``ninja`` in INSTALLED_APPS; without it ninja falls back to a CDN, which
 our Content-Security-Policy blocks): scripts from 'self', settings passed as
 JSON data, no inline script. The contract is snapshotted in
 tests/snapshots/openapi.json.
+
+``TitreproAPI`` (core.api) installs the error handlers: every answer is JSON in
+the one error shape, and no input gives a 500 (tests/api/test_robustness.py).
 """
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from titrepro.accounts.api import router as accounts_router
 from titrepro.candidates.api_records import router as candidates_router
 from titrepro.catalogue.api import router as catalogue_router
 from titrepro.catalogue.api_standing import router as standing_router
-from titrepro.core.api import install_error_handlers
+from titrepro.core.api import TitreproAPI
 from titrepro.directory.api import router as directory_router
 
-api = NinjaAPI(
+api = TitreproAPI(
     title="titrepro API",
     version="1",
     description="API des titres professionnels du ministère du Travail (titrepro).",
@@ -25,7 +28,6 @@ api = NinjaAPI(
     # No online validator badge: it would send our schema's address to validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
 )
-install_error_handlers(api)
 api.add_router("/titles", catalogue_router)
 api.add_router("/standing", standing_router)
 api.add_router("/directory", directory_router)

@@ -8,13 +8,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from titrepro.accounts import services
 from titrepro.accounts.api_auth import api_auth, require_session
 from titrepro.accounts.models import ApiToken, Role, RoleKind
-from titrepro.core.api import errors
+from titrepro.core.api import Id, errors
 from titrepro.core.refusals import NotFound
 
 router = Router(auth=api_auth, tags=["accounts"])
@@ -45,7 +45,7 @@ class TokenOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(..., max_length=100)
 
 
 class TokenCreated(TokenOut):
@@ -53,9 +53,10 @@ class TokenCreated(TokenOut):
 
 
 class InvitationIn(Schema):
-    email: str
+    # The e-mail becomes the username of a new account (at most 150 characters).
+    email: str = Field(..., max_length=150, pattern=r"^\s*[^@\s]+@[^@\s]+\s*$")
     kind: RoleKind
-    scope_id: int | None = None
+    scope_id: Id | None = None
 
 
 class InvitationOut(Schema):
@@ -112,7 +113,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **errors(401, 404)}, url_name="accounts_token")
-def revoke_token(request: HttpRequest, token_id: int) -> Status[Any]:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status[Any]:
     user: Any = request.user
     if not ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).exists():
         raise NotFound("not_found", _("No such token."))

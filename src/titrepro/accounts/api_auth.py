@@ -9,9 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja.security import HttpBearer, django_auth
+from ninja import security
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
 
 from titrepro.accounts.models import ApiToken
+from titrepro.core.api import CsrfFailed
 from titrepro.core.refusals import Forbidden
 
 
@@ -51,5 +54,18 @@ def require_session(request: HttpRequest) -> None:
         )
 
 
+class SessionAuth(security.SessionAuth):
+    """The browser's session. Its CSRF token is checked only when the session is someone's:
+    a call without one answers 401 (``unauthenticated``), not a CSRF refusal; a session's
+    write without the token answers 403 ``csrf_failed`` (core.api)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed
+        return request.COOKIES.get(self.param_name)
+
+
 # Routers that need a user: `Router(auth=api_auth)`.
-api_auth = [TokenAuth(), django_auth]
+api_auth = [TokenAuth(), SessionAuth()]

@@ -9,11 +9,11 @@ The decisions are the one endpoint shape of ``core.decisions``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -22,7 +22,7 @@ from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import imports, queries, services
 from titrepro.candidates.decisions import ACCOMMODATION_DECISION, VAE_DECISION
 from titrepro.candidates.models import Candidate
-from titrepro.core.api import READ_ERRORS, errors
+from titrepro.core.api import READ_ERRORS, Id, Offset, errors
 from titrepro.core.decisions import add_decision_endpoint
 
 router = Router(auth=api_auth, tags=["candidates"])
@@ -96,11 +96,15 @@ def _candidate_out(candidate: Candidate) -> dict[str, Any]:
     url_name="candidates_list",
     summary="Candidates in the caller's scope",
 )
-def list_candidates(request: HttpRequest, q: str = "", limit: int = 100, offset: int = 0) -> Any:
+def list_candidates(
+    request: HttpRequest,
+    q: Annotated[str, Field(max_length=200)] = "",
+    limit: Annotated[int, Field(ge=1, le=1000, description="Number of candidates (at most 1000).")] = 100,
+    offset: Offset = 0,
+) -> Any:
     candidates = queries.visible_candidates(request.user)
     if q:
         candidates = queries.search(candidates, q)
-    limit = max(1, min(limit, 1000))
     return Status(200, [_candidate_out(c) for c in candidates.order_by("pk")[offset : offset + limit]])
 
 
@@ -110,7 +114,7 @@ def list_candidates(request: HttpRequest, q: str = "", limit: int = 100, offset:
     url_name="candidates_detail",
     summary="One candidate",
 )
-def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
+def get_candidate(request: HttpRequest, candidate_id: Id) -> Any:
     candidate = get_scoped_or_404(queries.visible_candidates(request.user), pk=candidate_id)
     body = _candidate_out(candidate) | {
         "pathways": [

@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from titrepro.catalogue import queries
 from titrepro.catalogue.api_schemas import TitleOut, TitleSummaryOut, VersionOut
 from titrepro.catalogue.models import Title, TitleVersion
-from titrepro.core.api import errors
+from titrepro.core.api import Offset, Segment, errors
 from titrepro.core.refusals import NotFound
 
 router = Router(tags=["catalogue"])
@@ -24,7 +24,7 @@ class CataloguePagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=100, description="Number of items per page (at most 100).")
-        offset: int = Field(0, ge=0)
+        offset: Offset = 0
 
 
 class TitleFilter(Schema):
@@ -48,7 +48,7 @@ def list_titles(request: HttpRequest, filters: Query[TitleFilter]) -> object:
     summary="Get a title and its versions",
     operation_id="get_title",
 )
-def get_title(request: HttpRequest, code: str) -> Title:
+def get_title(request: HttpRequest, code: Segment) -> Title:
     """A title's identity, its sources and its versions ordered by validity."""
     try:
         return queries.get_title(code)
@@ -62,7 +62,7 @@ def get_title(request: HttpRequest, code: str) -> Title:
     summary="Get a version of a title in full",
     operation_id="get_title_version",
 )
-def get_title_version(request: HttpRequest, code: str, label: str) -> TitleVersion:
+def get_title_version(request: HttpRequest, code: Segment, label: Segment) -> TitleVersion:
     """One version: CCPs and their competences, CCS, transversal competences,
     evaluation modalities per session, correspondences and equivalences."""
     try:

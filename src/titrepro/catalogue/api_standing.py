@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from titrepro.catalogue.standing import StandingInputError, StandingRequest, answer
-from titrepro.core.api import body, errors
+from titrepro.core.api import body, errors, read_json
 
 router = Router(tags=["standing"])
 
@@ -38,11 +37,7 @@ def standing(request: HttpRequest) -> Status[dict[str, Any]]:
     the same errors: 422 with the one error shape, `{"code": "invalid_request", "message", "field",
     "errors": [{"field", "message"}]}` (``core.api.ApiError``).
     """
-    try:
-        payload = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        message = _("this is not valid JSON (%(problem)s)") % {"problem": exc}
-        return Status(422, body("invalid_json", message, "$", errors=[{"field": "$", "message": message}]))
+    payload = read_json(request.body or b"null")  # 422 invalid_json, or invalid_request for text with NUL
     try:
         return Status(200, answer(payload))
     except StandingInputError as exc:

@@ -8,18 +8,28 @@ not catch anything: services raise ``Refused`` / ``PermissionDenied`` /
 ``Http404`` and the handlers installed on the ``NinjaAPI`` answer
 422 (409 for a ``Conflict``) / 403 / 404; a missing or bad authentication is 401.
 
-Operations declare the statuses they may answer with ``errors(...)``.
+No input gives a 500 (issue 11): a body that cannot be read is 422
+(``invalid_json``, ``invalid_multipart``) or 413 (``body_too_large``), text
+the database cannot store is 422.
+
+Operations declare the statuses they may answer with ``errors(...)``; ids,
+offsets and text path parameters are the bounded types ``Id``, ``Offset`` and
+``Segment``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any, cast
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
+from pydantic import Field
 
 from titrepro.core.refusals import Conflict, Forbidden, NotFound, Refused
 
@@ -47,6 +57,15 @@ def errors(*statuses: int) -> dict[int, type[ApiError]]:
 READ_ERRORS = errors(401, 403, 404)
 WRITE_ERRORS = errors(401, 403, 404, 422)
 
+# The largest id the databases hold (PostgreSQL bigint, SQLite INTEGER): beyond it a lookup overflows.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Far beyond any page a client reads, and far below an overflow of ``offset + limit``.
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET}).")]
+# A text path parameter (a title's code...): query strings and bodies go through ApiParser, paths do not.
+Segment = Annotated[str, Field(pattern=r"^[^\x00]+$")]
+
 
 def body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"code": code, "message": message, "field": field, "reasons": [], "errors": [], **extra}
@@ -62,6 +81,80 @@ def _location(loc: Any) -> str:
     return ".".join(parts) or "$"
 
 
+# Reading request data ---------------------------------------------------------------------------
+
+
+class InvalidJson(Exception):
+    """A body that is not JSON we can read: bad syntax or encoding, nested too deep, a number too long."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class CsrfFailed(Exception):
+    """A session request that writes came without its CSRF token (accounts.api_auth.SessionAuth)."""
+
+
+def read_json(raw: bytes) -> Any:
+    """The JSON of a request body, whose every string the database can store.
+
+    ``InvalidJson`` if it cannot be read, ninja's ``ValidationError`` (422, the
+    field named) for a string with NUL or an unpaired surrogate.
+    """
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise InvalidJson("nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
+        problem = str(exc).split(";")[0] if "digits" in str(exc) else str(exc)
+        raise InvalidJson(problem) from None
+    check_text(data, ("body",))
+    return data
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL refuses NUL in text; neither database can encode an unpaired surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(data: Any, where: tuple[str | int, ...]) -> None:
+    """Refuse (422) the first string in ``data`` the database cannot store; iterative, for any depth."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(where, data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            if not _storable(value):
+                message = _("This text contains a character that cannot be stored (NUL or an unpaired surrogate).")
+                raise ValidationError([{"loc": loc, "msg": message, "type": "unstorable_text"}])
+        elif isinstance(value, dict):
+            stack.extend(((*loc, str(key)), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in enumerate(value))
+
+
+class ApiParser(Parser):
+    """ninja's parser, with ``read_json``'s checks; query strings and forms are checked the same way."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], read_json(request.body))
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        for key in data:
+            for value in data.getlist(key):
+                check_text(value, ("query", key))
+        return super().parse_querydict(data, list_fields, request)
+
+
+# The handlers -----------------------------------------------------------------------------------
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Answer every refusal of every router in the one shape."""
 
@@ -74,6 +167,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 403, body("forbidden", _("Your role does not allow this.")))
+
+    def csrf_failed(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = _("The CSRF check failed: a request that writes with the session must send the X-CSRFToken header.")
+        return respond(request, 403, body("csrf_failed", message))
 
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, NotFound):
@@ -88,9 +185,56 @@ def install_error_handlers(api: NinjaAPI) -> None:
         first = problems[0]["field"] if problems else None
         return respond(request, 422, body("invalid_request", _("The request is not valid."), first, errors=problems))
 
+    def invalid_json(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = _("this is not valid JSON (%(problem)s)") % {"problem": exc.problem}
+        return respond(request, 422, body("invalid_json", message, "$", errors=[{"field": "$", "message": message}]))
+
+    def invalid_multipart(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 422, body("invalid_multipart", _("The multipart/form-data body cannot be read.")))
+
+    def unreadable(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 422, body("unreadable_body", _("The request body could not be read.")))
+
+    def too_many_fields(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 422, body("too_many_fields", _("The request has too many fields or files.")))
+
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 413, body("body_too_large", _("The request body is too large.")))
+
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        # ninja wraps what its parser raised (ApiParser: InvalidJson, ValidationError) in a 400.
+        cause = exc.__cause__
+        if isinstance(cause, InvalidJson):
+            return invalid_json(request, cause)
+        if isinstance(cause, ValidationError):
+            return invalid(request, cause)
+        return respond(request, exc.status_code, body("request_refused", _("The request could not be processed.")))
+
     api.add_exception_handler(Refused, refused)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(AuthorizationError, forbidden)
+    api.add_exception_handler(CsrfFailed, csrf_failed)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(InvalidJson, invalid_json)
+    api.add_exception_handler(MultiPartParserError, invalid_multipart)
+    api.add_exception_handler(UnreadablePostError, unreadable)
+    api.add_exception_handler(TooManyFieldsSent, too_many_fields)
+    api.add_exception_handler(TooManyFilesSent, too_many_fields)
+    api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(HttpError, http_error)
+
+
+# The API itself ---------------------------------------------------------------------------------
+
+
+class TitreproAPI(NinjaAPI):
+    """A ``NinjaAPI`` that answers in the one shape everywhere.
+
+    - the error handlers above and ``ApiParser``;
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parser=ApiParser(), **kwargs)
+        install_error_handlers(self)

@@ -37,7 +37,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from titrepro.core import dating
-from titrepro.core.api import WRITE_ERRORS
+from titrepro.core.api import WRITE_ERRORS, Id
 from titrepro.core.dating import decision_date
 from titrepro.core.forms import DsfrForm, date_field
 from titrepro.core.lifecycle import Answer, Lifecycle
@@ -220,7 +220,7 @@ class DecisionOut(Schema):
 def add_decision_endpoint(router: Router, path: str, kind: DecisionKind[Any], *, url_name: str, summary: str) -> None:
     """``POST <path>`` decides one request of ``kind``: the same shape for every kind."""
 
-    def endpoint(request: HttpRequest, request_id: int, payload: DecisionIn) -> Status[dict[str, Any]]:
+    def endpoint(request: HttpRequest, request_id: Id, payload: DecisionIn) -> Status[dict[str, Any]]:
         item = kind.visible(request.user).filter(pk=request_id).first()
         if item is None:
             raise Http404

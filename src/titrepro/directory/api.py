@@ -19,7 +19,7 @@ from ninja.responses import Status
 from titrepro.accounts.api_auth import api_auth
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.catalogue.models import Title, TitleVersion
-from titrepro.core.api import READ_ERRORS, WRITE_ERRORS
+from titrepro.core.api import READ_ERRORS, WRITE_ERRORS, Id
 from titrepro.core.refusals import NotFound
 from titrepro.directory import queries, services
 from titrepro.directory.models import Approval, ApprovedCentre, Habilitation, JuryMember, LinkKind
@@ -51,7 +51,7 @@ class ApprovalOut(Schema):
 
 
 class ApprovalGrantIn(Schema):
-    version_id: int
+    version_id: Id
     site_address: str = Field(..., min_length=1, max_length=500)
     granted_on: date
     valid_until: date | None = None
@@ -80,7 +80,7 @@ class HabilitationOut(Schema):
 
 
 class HabilitationGrantIn(Schema):
-    member_id: int
+    member_id: Id
     title: str = Field(..., description="Code of the title, such as TP-01351.")
     granted_on: date
     valid_until: date | None = None
@@ -144,12 +144,12 @@ def list_centres(request: HttpRequest) -> list[ApprovedCentre]:
 
 
 @router.get("/centres/{centre_id}", response={200: CentreOut, **READ_ERRORS}, url_name="directory_centre_detail")
-def get_centre(request: HttpRequest, centre_id: int) -> ApprovedCentre:
+def get_centre(request: HttpRequest, centre_id: Id) -> ApprovedCentre:
     return get_scoped_or_404(queries.visible_centres(request.user), pk=centre_id)
 
 
 @router.get("/approvals", response={200: list[ApprovalOut], **READ_ERRORS}, url_name="directory_approval_list")
-def list_approvals(request: HttpRequest, centre_id: int | None = None) -> list[Approval]:
+def list_approvals(request: HttpRequest, centre_id: Id | None = None) -> list[Approval]:
     """The approvals of the user's authority, optionally of one centre."""
     approvals = queries.visible_approvals(request.user)
     return list(approvals if centre_id is None else approvals.filter(centre_id=centre_id))
@@ -158,14 +158,14 @@ def list_approvals(request: HttpRequest, centre_id: int | None = None) -> list[A
 @router.get(
     "/approvals/{approval_id}", response={200: ApprovalOut, **READ_ERRORS}, url_name="directory_approval_detail"
 )
-def get_approval(request: HttpRequest, approval_id: int) -> Approval:
+def get_approval(request: HttpRequest, approval_id: Id) -> Approval:
     return get_scoped_or_404(queries.visible_approvals(request.user), pk=approval_id)
 
 
 @router.post(
     "/centres/{centre_id}/approvals", response={201: ApprovalOut, **WRITE_ERRORS}, url_name="directory_approval_grant"
 )
-def grant_approval(request: HttpRequest, centre_id: int, payload: ApprovalGrantIn) -> Status[Approval]:
+def grant_approval(request: HttpRequest, centre_id: Id, payload: ApprovalGrantIn) -> Status[Approval]:
     """Record an approval (R-30): at most until the end of validity of the title version."""
     centre = get_scoped_or_404(queries.visible_centres(request.user), pk=centre_id)
     version = TitleVersion.objects.filter(pk=payload.version_id).first()
@@ -192,7 +192,7 @@ def _approval(request: HttpRequest, approval_id: int) -> Approval:
     response={200: ApprovalOut, **WRITE_ERRORS},
     url_name="directory_approval_suspend",
 )
-def suspend_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) -> Approval:
+def suspend_approval(request: HttpRequest, approval_id: Id, payload: ReasonIn) -> Approval:
     """Suspend an active approval (R-33)."""
     return services.suspend_approval(request.user, _approval(request, approval_id), reason=payload.reason)
 
@@ -202,7 +202,7 @@ def suspend_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) 
     response={200: ApprovalOut, **WRITE_ERRORS},
     url_name="directory_approval_reinstate",
 )
-def reinstate_approval(request: HttpRequest, approval_id: int, payload: ReasonIn) -> Approval:
+def reinstate_approval(request: HttpRequest, approval_id: Id, payload: ReasonIn) -> Approval:
     """Reinstate a suspended approval (R-33)."""
     return services.reinstate_approval(request.user, _approval(request, approval_id), reason=payload.reason)
 
@@ -212,7 +212,7 @@ def reinstate_approval(request: HttpRequest, approval_id: int, payload: ReasonIn
     response={200: ApprovalOut, **WRITE_ERRORS},
     url_name="directory_approval_withdraw",
 )
-def withdraw_approval(request: HttpRequest, approval_id: int, payload: WithdrawIn) -> Approval:
+def withdraw_approval(request: HttpRequest, approval_id: Id, payload: WithdrawIn) -> Approval:
     """Withdraw an approval, with a ban on re-applying of at most two years (R-33)."""
     return services.withdraw_approval(
         request.user,
@@ -229,7 +229,7 @@ def withdraw_approval(request: HttpRequest, approval_id: int, payload: WithdrawI
 @router.get(
     "/habilitations", response={200: list[HabilitationOut], **READ_ERRORS}, url_name="directory_habilitation_list"
 )
-def list_habilitations(request: HttpRequest, member_id: int | None = None) -> list[Habilitation]:
+def list_habilitations(request: HttpRequest, member_id: Id | None = None) -> list[Habilitation]:
     """The habilitations of the jury members of the user's authority."""
     habilitations = queries.visible_habilitations(request.user)
     return list(habilitations if member_id is None else habilitations.filter(member_id=member_id))
@@ -258,7 +258,7 @@ def grant_habilitation(request: HttpRequest, payload: HabilitationGrantIn) -> St
     response={200: HabilitationOut, **WRITE_ERRORS},
     url_name="directory_habilitation_end",
 )
-def end_habilitation(request: HttpRequest, habilitation_id: int, payload: HabilitationEndIn) -> Habilitation:
+def end_habilitation(request: HttpRequest, habilitation_id: Id, payload: HabilitationEndIn) -> Habilitation:
     habilitation = get_scoped_or_404(queries.visible_habilitations(request.user), pk=habilitation_id)
     return services.end_habilitation(request.user, habilitation, ended_on=payload.ended_on, reason=payload.reason)
 
