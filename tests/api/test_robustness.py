@@ -211,3 +211,30 @@ def test_a_session_write_without_its_csrf_token_is_403_in_the_shape(world: World
     login_as(browser, world.staff)
     response = browser.post("/api/v1/accounts/tokens", data='{"name": "x"}', content_type="application/json")
     assert shaped(response, 403)["code"] == "csrf_failed"
+
+
+# Paths and methods that match no operation -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing-here", "/api/v1/candidates/abc", "/api/v1/candidates/-1", "/api/v1/", "/api/v2/titles"]
+)
+def test_a_url_that_matches_no_operation_is_a_json_404(client: Client, world: World, url: str) -> None:
+    assert shaped(call(client, "get", url, world.staff_token), 404)["code"] == "not_found"
+
+
+def test_a_page_that_does_not_exist_is_still_an_html_404(client: Client, world: World) -> None:
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_method_that_no_operation_takes_is_405_in_the_shape(client: Client, world: World) -> None:
+    response = call(client, "put", "/api/v1/titles")
+    assert shaped(response, 405)["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET"
+
+
+def test_a_request_django_refuses_before_any_view_is_a_json_400(client: Client, world: World) -> None:
+    response = client.get("/api/v1/titles", headers={"host": "ailleurs.example"})  # not in ALLOWED_HOSTS
+    assert shaped(response, 400)["code"] == "bad_request"

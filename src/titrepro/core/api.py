@@ -10,7 +10,8 @@ not catch anything: services raise ``Refused`` / ``PermissionDenied`` /
 
 No input gives a 500 (issue 11): a body that cannot be read is 422
 (``invalid_json``, ``invalid_multipart``) or 413 (``body_too_large``), text
-the database cannot store is 422.
+the database cannot store is 422, and a URL or a method that no operation takes under
+``/api/`` is a JSON 404 / 405 (``TitreproAPI``, ``page_not_found``).
 
 Operations declare the statuses they may answer with ``errors(...)``; ids,
 offsets and text path parameters are the bounded types ``Id``, ``Offset`` and
@@ -19,13 +20,17 @@ offsets and text path parameters are the bounded types ``Id``, ``Offset`` and
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -232,8 +237,61 @@ class TitreproAPI(NinjaAPI):
     """A ``NinjaAPI`` that answers in the one shape everywhere.
 
     - the error handlers above and ``ApiParser``;
+    - 405 (a method no operation of the path takes) in the shape, not ninja's plain text;
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(parser=ApiParser(), **kwargs)
         install_error_handlers(self)
+
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._shaped_405(pattern.callback)
+        return patterns, app_name, namespace
+
+    def _shaped_405(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)  # keeps csrf_exempt
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                shaped = self.create_response(
+                    request, body("method_not_allowed", _("This method is not allowed here.")), status=405
+                )
+                shaped["Allow"] = response["Allow"]
+                return shaped
+            return response
+
+        return wrapper
+
+
+# Django's error pages: JSON under /api/ ---------------------------------------------------------
+
+API_PREFIX = "/api/"
+
+
+def _json(data: dict[str, Any], status: int) -> HttpResponse:
+    return HttpResponse(json.dumps(data), status=status, content_type="application/json; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a URL under /api/ that no operation takes is a JSON 404 in the shape."""
+    if request.path_info.startswith(API_PREFIX):
+        return _json(body("not_found", _("Not found.")), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a suspicious request Django refuses before any view)."""
+    if request.path_info.startswith(API_PREFIX):
+        return _json(body("bad_request", _("The request is not valid.")), 400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: never expected, but JSON under /api/ too."""
+    if request.path_info.startswith(API_PREFIX):
+        return _json(body("server_error", _("An unexpected error occurred; it has been logged.")), 500)
+    return defaults.server_error(request)
