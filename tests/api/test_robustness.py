@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from tests.factories import (
@@ -24,6 +25,7 @@ from tests.factories import (
 )
 from tests.helpers import login_as
 
+from titrepro.accounts import services as account_services
 from titrepro.accounts.api_auth import issue_token
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +240,45 @@ def test_a_method_that_no_operation_takes_is_405_in_the_shape(client: Client, wo
 def test_a_request_django_refuses_before_any_view_is_a_json_400(client: Client, world: World) -> None:
     response = client.get("/api/v1/titles", headers={"host": "ailleurs.example"})  # not in ALLOWED_HOSTS
     assert shaped(response, 400)["code"] == "bad_request"
+
+
+# Writes that meet another: 409 write_conflict ----------------------------------------------------
+
+
+def locked(*args: Any, **kwargs: Any) -> Any:
+    raise OperationalError("database is locked")
+
+
+def test_a_locked_database_is_409_write_conflict(client: Client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(account_services, "create_token", locked)
+    response = post_json(client, "/api/v1/accounts/tokens", '{"name": "x"}', world.staff_token)
+    assert shaped(response, 409)["code"] == "write_conflict"
+
+
+@pytest.mark.parametrize("sqlstate", ["40001", "40P01", "55P03"])
+def test_a_postgresql_serialization_or_lock_failure_is_409(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch, sqlstate: str
+) -> None:
+    class Cause(Exception):
+        pass
+
+    cause = Cause("could not serialize access")
+    cause.sqlstate = sqlstate  # type: ignore[attr-defined]
+
+    def conflict(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("could not serialize access") from cause
+
+    monkeypatch.setattr(account_services, "create_token", conflict)
+    response = post_json(client, "/api/v1/accounts/tokens", '{"name": "x"}', world.staff_token)
+    assert shaped(response, 409)["code"] == "write_conflict"
+
+
+def test_another_operational_error_is_still_a_server_error(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("no such table: accounts_apitoken")
+
+    monkeypatch.setattr(account_services, "create_token", broken)
+    response = post_json(client, "/api/v1/accounts/tokens", '{"name": "x"}', world.staff_token)
+    assert shaped(response, 500)["code"] == "server_error"  # JSON under /api/, and not hidden as a conflict

@@ -10,7 +10,8 @@ not catch anything: services raise ``Refused`` / ``PermissionDenied`` /
 
 No input gives a 500 (issue 11): a body that cannot be read is 422
 (``invalid_json``, ``invalid_multipart``) or 413 (``body_too_large``), text
-the database cannot store is 422, and a URL or a method that no operation takes under
+the database cannot store is 422, a write that met another one is 409
+(``write_conflict``), and a URL or a method that no operation takes under
 ``/api/`` is a JSON 404 / 405 (``TitreproAPI``, ``page_not_found``).
 
 Operations declare the statuses they may answer with ``errors(...)``; ids,
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
@@ -157,6 +159,19 @@ class ApiParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
+# Errors of the database -------------------------------------------------------------------------
+
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_write_conflict(exc: OperationalError) -> bool:
+    """A write that met another one: SQLite's lock still held after the timeout, PostgreSQL's lock errors."""
+    if "database is locked" in str(exc) or "database table is locked" in str(exc):
+        return True
+    return getattr(exc.__cause__, "sqlstate", None) in CONFLICT_SQLSTATES
+
+
 # The handlers -----------------------------------------------------------------------------------
 
 
@@ -205,6 +220,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 413, body("body_too_large", _("The request body is too large.")))
 
+    def database_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if not is_write_conflict(exc):
+            raise exc  # a real failure: logged, and a 500 (server_error below: JSON under /api/)
+        message = _("Another change was being saved at the same time, so nothing was saved: try again.")
+        response = respond(request, 409, body("write_conflict", message))
+        response["Retry-After"] = "1"
+        return response
+
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         # ninja wraps what its parser raised (ApiParser: InvalidJson, ValidationError) in a 400.
         cause = exc.__cause__
@@ -227,6 +250,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(TooManyFieldsSent, too_many_fields)
     api.add_exception_handler(TooManyFilesSent, too_many_fields)
     api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(OperationalError, database_error)
     api.add_exception_handler(HttpError, http_error)
 
 
