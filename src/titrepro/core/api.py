@@ -14,13 +14,14 @@ the database cannot store is 422, a write that met another one is 409
 (``write_conflict``), and a URL or a method that no operation takes under
 ``/api/`` is a JSON 404 / 405 (``TitreproAPI``, ``page_not_found``).
 
-Operations declare the statuses they may answer with ``errors(...)``; ids,
-offsets and text path parameters are the bounded types ``Id``, ``Offset`` and
-``Segment``.
+Operations declare the statuses they may answer with ``errors(...)``
+(``READ_ERRORS``, ``WRITE_ERRORS``); ids, offsets and text path parameters
+are the bounded types ``Id``, ``Offset`` and ``Segment``.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from pydantic import Field
 
@@ -61,8 +63,11 @@ def errors(*statuses: int) -> dict[int, type[ApiError]]:
     return dict.fromkeys(statuses, ApiError)
 
 
-READ_ERRORS = errors(401, 403, 404)
-WRITE_ERRORS = errors(401, 403, 404, 422)
+# 401 without authentication, 403 a role that may not (or a session write without its CSRF token),
+# 404 missing or outside the caller's scope, 422 a query, path or body that is not valid.
+READ_ERRORS = errors(401, 403, 404, 422)
+# And 409 a conflict or a write that met another one, 413 a body over the size limit.
+WRITE_ERRORS = errors(401, 403, 404, 409, 413, 422)
 
 # The largest id the databases hold (PostgreSQL bigint, SQLite INTEGER): beyond it a lookup overflows.
 MAX_ID = 2**63 - 1
@@ -258,10 +263,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 class TitreproAPI(NinjaAPI):
-    """A ``NinjaAPI`` that answers in the one shape everywhere.
+    """A ``NinjaAPI`` that answers in the one shape everywhere and documents what it answers.
 
     - the error handlers above and ``ApiParser``;
     - 405 (a method no operation of the path takes) in the shape, not ninja's plain text;
+    - an OpenAPI document whose every ``$ref`` resolves: the ``$defs`` of a schema
+      given by hand (``openapi_extra``) become components.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -289,6 +296,26 @@ class TitreproAPI(NinjaAPI):
             return response
 
         return wrapper
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Deep copies: the extra schemas are module constants shared by every call.
+        schema["paths"] = copy.deepcopy(schema["paths"])
+        components: dict[str, Any] = schema["components"]["schemas"]
+        stack: list[Any] = [schema["paths"]]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                for name, definition in node.pop("$defs", {}).items():
+                    if components.setdefault(name, definition) != definition:
+                        raise ValueError(f"Two different schemas are named {name} in the OpenAPI document")
+                    stack.append(definition)
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return schema
 
 
 # Django's error pages: JSON under /api/ ---------------------------------------------------------
