@@ -8,7 +8,7 @@ JSON data, no inline script. The contract is snapshotted in
 tests/snapshots/openapi.json.
 
 ``TitreproAPI`` (core.api) installs the error handlers: every answer is JSON in
-the one error shape, and no input gives a 500 (tests/api/test_robustness.py).
+the one error shape, and no input gives a 500 (tests/api/test_schemathesis.py).
 """
 
 from ninja import Swagger

@@ -63,6 +63,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     timeout_ms = int(os.environ.get("TITREPRO_DB_STATEMENT_TIMEOUT_MS", "30000"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout_ms}"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every write transaction takes SQLite's write lock at BEGIN (a service reads, then writes:
+    # taken late, two of them at once fail with "database is locked" whatever the timeout), and
+    # waits up to 20 s for it; after that the API answers 409 write_conflict (core.api).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The audit log's anchor (docs/decisions/0022-anchored-audit-checkpoints.md): every entry's hash and every

@@ -11,3 +11,8 @@ urlpatterns = [
     path("espace/", include("titrepro.candidates.urls_spaces")),
     path("", include("titrepro.catalogue.urls")),
 ]
+
+# Django's own error pages; under /api/ they answer JSON in the API's one error shape.
+handler400 = "titrepro.core.api.bad_request"
+handler404 = "titrepro.core.api.page_not_found"
+handler500 = "titrepro.core.api.server_error"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from tests.factories import (
@@ -24,6 +25,7 @@ from tests.factories import (
 )
 from tests.helpers import login_as
 
+from titrepro.accounts import services as account_services
 from titrepro.accounts.api_auth import issue_token
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +213,81 @@ def test_a_session_write_without_its_csrf_token_is_403_in_the_shape(world: World
     login_as(browser, world.staff)
     response = browser.post("/api/v1/accounts/tokens", data='{"name": "x"}', content_type="application/json")
     assert shaped(response, 403)["code"] == "csrf_failed"
+
+
+# Paths and methods that match no operation -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing-here", "/api/v1/candidates/abc", "/api/v1/candidates/-1", "/api/v1/", "/api/v2/titles"]
+)
+def test_a_url_that_matches_no_operation_is_a_json_404(client: Client, world: World, url: str) -> None:
+    assert shaped(call(client, "get", url, world.staff_token), 404)["code"] == "not_found"
+
+
+def test_a_page_that_does_not_exist_is_still_an_html_404(client: Client, world: World) -> None:
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_method_that_no_operation_takes_is_405_in_the_shape(client: Client, world: World) -> None:
+    response = call(client, "put", "/api/v1/titles")
+    assert shaped(response, 405)["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET"
+
+
+def test_a_request_django_refuses_before_any_view_is_a_json_400(client: Client, world: World) -> None:
+    response = client.get("/api/v1/titles", headers={"host": "ailleurs.example"})  # not in ALLOWED_HOSTS
+    assert shaped(response, 400)["code"] == "bad_request"
+
+
+# Writes that meet another: 409 write_conflict ----------------------------------------------------
+
+
+def revoke_own_token(client: Client, key: str) -> Any:
+    """A write a token may make (creating tokens needs a session: issue 11, item 8)."""
+    from titrepro.accounts.api_auth import hash_key
+    from titrepro.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(key_hash=hash_key(key))
+    return client.delete(f"/api/v1/accounts/tokens/{token.pk}", headers={"authorization": f"Bearer {key}"})
+
+
+def locked(*args: Any, **kwargs: Any) -> Any:
+    raise OperationalError("database is locked")
+
+
+def test_a_locked_database_is_409_write_conflict(client: Client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(account_services, "revoke_token", locked)
+    response = revoke_own_token(client, world.staff_token)
+    assert shaped(response, 409)["code"] == "write_conflict"
+
+
+@pytest.mark.parametrize("sqlstate", ["40001", "40P01", "55P03"])
+def test_a_postgresql_serialization_or_lock_failure_is_409(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch, sqlstate: str
+) -> None:
+    class Cause(Exception):
+        pass
+
+    cause = Cause("could not serialize access")
+    cause.sqlstate = sqlstate  # type: ignore[attr-defined]
+
+    def conflict(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("could not serialize access") from cause
+
+    monkeypatch.setattr(account_services, "revoke_token", conflict)
+    response = revoke_own_token(client, world.staff_token)
+    assert shaped(response, 409)["code"] == "write_conflict"
+
+
+def test_another_operational_error_is_still_a_server_error(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("no such table: accounts_apitoken")
+
+    monkeypatch.setattr(account_services, "revoke_token", broken)
+    response = revoke_own_token(client, world.staff_token)
+    assert shaped(response, 500)["code"] == "server_error"  # JSON under /api/, and not hidden as a conflict

@@ -89,7 +89,7 @@ def _token(token: ApiToken) -> dict[str, Any]:
     }
 
 
-@router.get("/me", response=MeOut, url_name="accounts_me")
+@router.get("/me", response={200: MeOut, **errors(401, 422)}, url_name="accounts_me")
 def me(request: HttpRequest) -> MeOut:
     user: Any = request.user
     roles = Role.objects.filter(user=user, pending=False).select_related(
@@ -98,21 +98,23 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut(username=user.get_username(), email=user.email, roles=[_role(r) for r in roles])
 
 
-@router.get("/tokens", response=list[TokenOut], url_name="accounts_tokens")
+@router.get("/tokens", response={200: list[TokenOut], **errors(401, 422)}, url_name="accounts_tokens")
 def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
     user: Any = request.user
     tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
     return [_token(t) for t in tokens]
 
 
-@router.post("/tokens", response={201: TokenCreated, **errors(401, 403, 422)}, url_name="accounts_tokens_create")
+@router.post(
+    "/tokens", response={201: TokenCreated, **errors(401, 403, 409, 413, 422)}, url_name="accounts_tokens_create"
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     require_session(request)
     token, key = services.create_token(request.user, payload.name)
     return Status(201, {**_token(token), "key": key})
 
 
-@router.delete("/tokens/{token_id}", response={204: None, **errors(401, 404)}, url_name="accounts_token")
+@router.delete("/tokens/{token_id}", response={204: None, **errors(401, 403, 404, 409, 422)}, url_name="accounts_token")
 def revoke_token(request: HttpRequest, token_id: Id) -> Status[Any]:
     user: Any = request.user
     if not ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).exists():
@@ -123,7 +125,7 @@ def revoke_token(request: HttpRequest, token_id: Id) -> Status[Any]:
 
 @router.post(
     "/invitations",
-    response={201: InvitationOut, **errors(401, 403, 404, 409, 422)},
+    response={201: InvitationOut, **errors(401, 403, 404, 409, 413, 422)},
     url_name="accounts_invitations",
 )
 def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[Any]:

@@ -22,7 +22,7 @@ from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import imports, queries, services
 from titrepro.candidates.decisions import ACCOMMODATION_DECISION, VAE_DECISION
 from titrepro.candidates.models import Candidate
-from titrepro.core.api import READ_ERRORS, Id, Offset, errors
+from titrepro.core.api import READ_ERRORS, ApiError, Id, Offset, errors
 from titrepro.core.decisions import add_decision_endpoint
 
 router = Router(auth=api_auth, tags=["candidates"])
@@ -74,6 +74,13 @@ class ImportOut(Schema):
     # With a 422: the one error shape's code and message, beside the report.
     code: str | None = None
     message: str | None = None
+
+
+class ImportRejected(ImportOut):
+    """The 422 of a file with errors: the report, with the one error shape's code and message."""
+
+    code: str
+    message: str
 
 
 def _candidate_out(candidate: Candidate) -> dict[str, Any]:
@@ -133,7 +140,7 @@ def get_candidate(request: HttpRequest, candidate_id: Id) -> Any:
 
 @router.post(
     "/import",
-    response={200: ImportOut, **errors(401, 403, 404), 422: ImportOut},
+    response={200: ImportOut, **errors(401, 403, 404, 409, 413), 422: ImportRejected | ApiError},
     url_name="candidates_import",
     summary="Import candidates from a CSV or XLSX file (docs/candidates-import.md)",
 )

@@ -35,7 +35,12 @@ def _title_not_found(code: str) -> NotFound:
     return NotFound("title_not_found", _("No title with code %(code)s.") % {"code": code}, "code")
 
 
-@router.get("", response=list[TitleSummaryOut], summary="List and search titles", operation_id="list_titles")
+@router.get(
+    "",
+    response={200: list[TitleSummaryOut], **errors(422)},
+    summary="List and search titles",
+    operation_id="list_titles",
+)
 @paginate(CataloguePagination)
 def list_titles(request: HttpRequest, filters: Query[TitleFilter]) -> object:
     """Titles ordered by code, each with its current version."""
@@ -44,7 +49,7 @@ def list_titles(request: HttpRequest, filters: Query[TitleFilter]) -> object:
 
 @router.get(
     "/{code}",
-    response={200: TitleOut, **errors(404)},
+    response={200: TitleOut, **errors(404, 422)},
     summary="Get a title and its versions",
     operation_id="get_title",
 )
@@ -58,7 +63,7 @@ def get_title(request: HttpRequest, code: Segment) -> Title:
 
 @router.get(
     "/{code}/versions/{label}",
-    response={200: VersionOut, **errors(404)},
+    response={200: VersionOut, **errors(404, 422)},
     summary="Get a version of a title in full",
     operation_id="get_title_version",
 )

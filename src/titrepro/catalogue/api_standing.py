@@ -21,7 +21,7 @@ _REQUEST_SCHEMA = StandingRequest.model_json_schema(ref_template="#/components/s
 
 @router.post(
     "",
-    response={200: dict[str, Any], **errors(422)},
+    response={200: dict[str, Any], **errors(413, 422)},
     auth=None,
     summary="Standing of a candidate",
     # The operationId ninja derived from the module before it moved from candidates/api.py: the contract stays.

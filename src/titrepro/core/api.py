@@ -10,24 +10,33 @@ not catch anything: services raise ``Refused`` / ``PermissionDenied`` /
 
 No input gives a 500 (issue 11): a body that cannot be read is 422
 (``invalid_json``, ``invalid_multipart``) or 413 (``body_too_large``), text
-the database cannot store is 422.
+the database cannot store is 422, a write that met another one is 409
+(``write_conflict``), and a URL or a method that no operation takes under
+``/api/`` is a JSON 404 / 405 (``TitreproAPI``, ``page_not_found``).
 
-Operations declare the statuses they may answer with ``errors(...)``; ids,
-offsets and text path parameters are the bounded types ``Id``, ``Offset`` and
-``Segment``.
+Operations declare the statuses they may answer with ``errors(...)``
+(``READ_ERRORS``, ``WRITE_ERRORS``); ids, offsets and text path parameters
+are the bounded types ``Id``, ``Offset`` and ``Segment``.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.db import OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from pydantic import Field
 
@@ -54,8 +63,11 @@ def errors(*statuses: int) -> dict[int, type[ApiError]]:
     return dict.fromkeys(statuses, ApiError)
 
 
-READ_ERRORS = errors(401, 403, 404)
-WRITE_ERRORS = errors(401, 403, 404, 422)
+# 401 without authentication, 403 a role that may not (or a session write without its CSRF token),
+# 404 missing or outside the caller's scope, 422 a query, path or body that is not valid.
+READ_ERRORS = errors(401, 403, 404, 422)
+# And 409 a conflict or a write that met another one, 413 a body over the size limit.
+WRITE_ERRORS = errors(401, 403, 404, 409, 413, 422)
 
 # The largest id the databases hold (PostgreSQL bigint, SQLite INTEGER): beyond it a lookup overflows.
 MAX_ID = 2**63 - 1
@@ -152,6 +164,19 @@ class ApiParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
+# Errors of the database -------------------------------------------------------------------------
+
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_write_conflict(exc: OperationalError) -> bool:
+    """A write that met another one: SQLite's lock still held after the timeout, PostgreSQL's lock errors."""
+    if "database is locked" in str(exc) or "database table is locked" in str(exc):
+        return True
+    return getattr(exc.__cause__, "sqlstate", None) in CONFLICT_SQLSTATES
+
+
 # The handlers -----------------------------------------------------------------------------------
 
 
@@ -201,6 +226,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 413, body("body_too_large", _("The request body is too large.")))
 
+    def database_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if not is_write_conflict(exc):
+            raise exc  # a real failure: logged, and a 500 (server_error below: JSON under /api/)
+        message = _("Another change was being saved at the same time, so nothing was saved: try again.")
+        response = respond(request, 409, body("write_conflict", message))
+        response["Retry-After"] = "1"
+        return response
+
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         # ninja wraps what its parser raised (ApiParser: InvalidJson, ValidationError) in a 400.
         cause = exc.__cause__
@@ -223,6 +256,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(TooManyFieldsSent, too_many_fields)
     api.add_exception_handler(TooManyFilesSent, too_many_fields)
     api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(OperationalError, database_error)
     api.add_exception_handler(HttpError, http_error)
 
 
@@ -230,11 +264,86 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 class TitreproAPI(NinjaAPI):
-    """A ``NinjaAPI`` that answers in the one shape everywhere.
+    """A ``NinjaAPI`` that answers in the one shape everywhere and documents what it answers.
 
     - the error handlers above and ``ApiParser``;
+    - 405 (a method no operation of the path takes) in the shape, not ninja's plain text;
+    - an OpenAPI document whose every ``$ref`` resolves: the ``$defs`` of a schema
+      given by hand (``openapi_extra``) become components.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(parser=ApiParser(), **kwargs)
         install_error_handlers(self)
+
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._shaped_405(pattern.callback)
+        return patterns, app_name, namespace
+
+    def _shaped_405(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)  # keeps csrf_exempt
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                shaped = self.create_response(
+                    request, body("method_not_allowed", _("This method is not allowed here.")), status=405
+                )
+                shaped["Allow"] = response["Allow"]
+                return shaped
+            return response
+
+        return wrapper
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Deep copies: the extra schemas are module constants shared by every call.
+        schema["paths"] = copy.deepcopy(schema["paths"])
+        components: dict[str, Any] = schema["components"]["schemas"]
+        stack: list[Any] = [schema["paths"]]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                for name, definition in node.pop("$defs", {}).items():
+                    if components.setdefault(name, definition) != definition:
+                        raise ValueError(f"Two different schemas are named {name} in the OpenAPI document")
+                    stack.append(definition)
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return schema
+
+
+# Django's error pages: JSON under /api/ ---------------------------------------------------------
+
+API_PREFIX = "/api/"
+
+
+def _json(data: dict[str, Any], status: int) -> HttpResponse:
+    return HttpResponse(json.dumps(data), status=status, content_type="application/json; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a URL under /api/ that no operation takes is a JSON 404 in the shape."""
+    if request.path_info.startswith(API_PREFIX):
+        return _json(body("not_found", _("Not found.")), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a suspicious request Django refuses before any view)."""
+    if request.path_info.startswith(API_PREFIX):
+        return _json(body("bad_request", _("The request is not valid.")), 400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: never expected, but JSON under /api/ too."""
+    if request.path_info.startswith(API_PREFIX):
+        return _json(body("server_error", _("An unexpected error occurred; it has been logged.")), 500)
+    return defaults.server_error(request)
