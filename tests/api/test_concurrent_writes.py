@@ -66,7 +66,9 @@ SCRIPT = textwrap.dedent(
 @pytest.mark.django_db(transaction=True)  # no open transaction: it would lock the copy out
 def test_concurrent_writes_on_sqlite_wait_for_each_other(tmp_path: Path) -> None:
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite's write lock; PostgreSQL locks rows")
+        pytest.skip(
+            "tests SQLite's database-wide write lock (BEGIN IMMEDIATE); PostgreSQL locks rows, its 409 mapping is tested in test_robustness.py"
+        )
     database = tmp_path / "titrepro.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(database) as copy:
