@@ -125,6 +125,10 @@ MIDDLEWARE = [
 TITREPRO_STAFF_IDLE_SECONDS = int(os.environ.get("TITREPRO_STAFF_IDLE_SECONDS", 30 * 60))
 TITREPRO_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("TITREPRO_STAFF_SESSION_MAX_SECONDS", 12 * 3600))
 
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the login throttle limits the client's address, not the proxy's (accounts/throttle.py).
+TITREPRO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TITREPRO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
 ROOT_URLCONF = "titrepro.urls"
 WSGI_APPLICATION = "titrepro.wsgi.application"
 

@@ -73,11 +73,13 @@ def verify(device: TotpDevice, code: str, *, confirm: bool = False) -> bool:
     current = totp.timecode(timezone.now())
     for step in (current - 1, current, current + 1):
         if step > device.last_step and pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            # A conditional update: of two requests sending the same code at once, one wins (issue 11, item 7).
+            won = TotpDevice.objects.filter(pk=device.pk, last_step__lt=step).update(last_step=step)
+            if not won:
+                return False
             device.last_step = step
-            fields = ["last_step"]
             if confirm and device.confirmed_at is None:
                 device.confirmed_at = timezone.now()
-                fields.append("confirmed_at")
-            device.save(update_fields=fields)
+                device.save(update_fields=["confirmed_at"])
             return True
     return False

@@ -42,8 +42,10 @@ def _next(request: HttpRequest, default: str = "accounts:home") -> str:
     return reverse(default)
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+def _wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return _("Too many failed attempts: try again in %(seconds)s seconds.") % {"seconds": seconds}
+    return _("Too many failed attempts: try again in %(minutes)s minutes.") % {"minutes": (seconds + 59) // 60}
 
 
 def _to(name: str, target: str) -> HttpResponse:
@@ -67,29 +69,30 @@ def login_view(request: HttpRequest) -> HttpResponse:
     elif ended:
         messages.info(request, _("Your session has ended after 12 hours. Log in again."))
     form = LoginForm(request.POST or None)
-    locked = 0
+    wait = 0
     if request.method == "POST" and form.is_valid():
-        username, ip = form.cleaned_data["username"], _client_ip(request)
-        locked = throttle.locked_for(username, ip)
-        if not locked:
+        username = form.cleaned_data["username"]
+        gate = throttle.Gate(
+            username, ip=throttle.client_ip(request), device=throttle.device_of(request, username)
+        )
+        wait = gate.enter()
+        if not wait:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is not None:
-                throttle.reset(username, ip)
+                gate.success()
                 login(request, user)
-                return _after_login(request, target)
-            locked = throttle.record_failure(username, ip)
-            if not locked:
-                form.add_error(None, _("Wrong e-mail address, username or password."))
-    if locked:
-        minutes = max(1, (locked + 59) // 60)
-        form.add_error(
-            None,
-            _("Too many failed attempts: logging in to this account from here is blocked for %(minutes)s minutes.")
-            % {"minutes": minutes},
-        )
-    status = 429 if locked else 200
+                response = _after_login(request, target)
+                throttle.remember_device(response, request, username)
+                return response
+            gate.failure()
+            form.add_error(None, _("Wrong e-mail address, username or password."))
+    if wait:
+        form.add_error(None, _wait_message(wait))
     return render(
-        request, "accounts/login.html", {"form": form, "errors": error_list(form), "next": target}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "errors": error_list(form), "next": target},
+        status=429 if wait else 200,
     )
 
 
@@ -127,22 +130,25 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if device is None:
         return _to("accounts:otp_setup", target)
     form = CodeForm(request.POST or None)
-    key, ip = f"otp:{request.user.pk}", _client_ip(request)
-    locked = throttle.locked_for(key, ip)
-    if request.method == "POST" and not locked and form.is_valid():
-        if otp.verify(device, form.cleaned_data["code"]):
-            throttle.reset(key, ip)
-            otp.mark_passed(request)
-            return HttpResponseRedirect(target)
-        locked = throttle.record_failure(key, ip)
-        form.add_error("code", _("This code is not right. Type the latest code shown by your application."))
-    if locked:
-        form.add_error(None, _("Too many wrong codes: try again in %(minutes)s minutes.") % {"minutes": 15})
+    # Limited per account, whatever the address: whoever is here already has the password.
+    gate = throttle.Gate(f"otp:{request.user.pk}")
+    wait = 0
+    if request.method == "POST" and form.is_valid():
+        wait = gate.enter()
+        if not wait:
+            if otp.verify(device, form.cleaned_data["code"]):
+                gate.success()
+                otp.mark_passed(request)
+                return HttpResponseRedirect(target)
+            gate.failure()
+            form.add_error("code", _("This code is not right. Type the latest code shown by your application."))
+    if wait:
+        form.add_error(None, _wait_message(wait))
     return render(
         request,
         "accounts/otp_verify.html",
         {"form": form, "errors": error_list(form), "next": target},
-        status=429 if locked else 200,
+        status=429 if wait else 200,
     )
 
 
