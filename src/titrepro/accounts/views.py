@@ -72,9 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     wait = 0
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        gate = throttle.Gate(
-            username, ip=throttle.client_ip(request), device=throttle.device_of(request, username)
-        )
+        gate = throttle.Gate(username, ip=throttle.client_ip(request), device=throttle.device_of(request, username))
         wait = gate.enter()
         if not wait:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
