@@ -34,3 +34,31 @@ def test_compiled_catalogue_is_up_to_date(tmp_path: Path) -> None:
         assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(new)._catalog, (  # type: ignore[attr-defined]
             "django.mo is stale: run `uv run titrepro compilemessages`"
         )
+
+
+def test_dates_keep_their_french_month_and_day_names() -> None:
+    """Our catalogue is read before Django's: a msgid that Django's date formatting also uses must
+    not change it. Seen: "May" for a token column turned the month "mai" into "Permet" in every date."""
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    with translation.override("fr"):
+        assert [formats.date_format(date(2026, m, 1), "F") for m in range(1, 13)] == months
+        # 2 November 2026 is a Monday.
+        assert [formats.date_format(date(2026, 11, 2 + d), "l") for d in range(7)] == days

@@ -161,7 +161,7 @@ def test_an_existing_account_gets_nothing_until_its_owner_accepts(client: Client
 
 def test_an_invitation_never_reactivates_a_disabled_account(client: Client, world: dict[str, Any]) -> None:
     learner = world["learner"]
-    _token, key = services.create_token(learner, "script")
+    _token, key = services.create_token(learner, "script", scope="full", days=90)
     learner.is_active = False
     learner.save()
     assert ApiToken.objects.get(user=learner).revoked_at is not None  # disabling revokes the tokens

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from titrepro.accounts import services
 from titrepro.accounts.api_auth import api_auth, require_session
-from titrepro.accounts.models import ApiToken, Role, RoleKind
+from titrepro.accounts.models import ApiToken, Role, RoleKind, TokenScope
 from titrepro.core.api import Id, errors
 from titrepro.core.refusals import NotFound
 
@@ -40,12 +41,16 @@ class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: TokenScope
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
 
 
 class TokenIn(Schema):
     name: str = Field(..., max_length=100)
+    scope: TokenScope = Field(TokenScope.READ, description="read, import (read and imports) or full")
+    days: Literal[30, 90, 365] = Field(90, description="How long the token lasts")
 
 
 class TokenCreated(TokenOut):
@@ -84,7 +89,9 @@ def _token(token: ApiToken) -> dict[str, Any]:
         "id": token.pk,
         "name": token.name,
         "prefix": token.prefix,
+        "scope": token.scope,
         "created_at": token.created_at,
+        "expires_at": token.expires_at,
         "last_used_at": token.last_used_at,
     }
 
@@ -101,7 +108,8 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/tokens", response={200: list[TokenOut], **errors(401, 422)}, url_name="accounts_tokens")
 def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
     user: Any = request.user
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    tokens = tokens.order_by("-created_at")
     return [_token(t) for t in tokens]
 
 
@@ -110,7 +118,7 @@ def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     require_session(request)
-    token, key = services.create_token(request.user, payload.name)
+    token, key = services.create_token(request.user, payload.name, scope=payload.scope.value, days=payload.days)
     return Status(201, {**_token(token), "key": key})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from ninja import security
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
-from titrepro.accounts.models import ApiToken
+from titrepro.accounts.models import ApiToken, TokenScope
 from titrepro.core.api import CsrfFailed
 from titrepro.core.refusals import Forbidden
 
@@ -22,22 +23,57 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: Any, name: str) -> tuple[ApiToken, str]:
+# What a token of each scope may call besides reading (the URL names of the API's operations).
+# Every other write needs a full token; SESSION_OPERATIONS need a person logged in (require_session).
+IMPORT_OPERATIONS = frozenset({"candidates_import"})
+SESSION_OPERATIONS = frozenset({"accounts_tokens_create", "accounts_invitations"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def issue_token(user: Any, name: str, scope: str = TokenScope.FULL, days: int = 90) -> tuple[ApiToken, str]:
     """Create a token; the clear key is returned once and never stored."""
     key = "tp_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_key(key), prefix=key[3:11])
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_key(key),
+        prefix=key[3:11],
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     return token, key
+
+
+def scope_allows(scope: str, request: HttpRequest) -> bool:
+    if request.method in SAFE_METHODS or scope == TokenScope.FULL:
+        return True
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match is not None else None
+    # A token may always revoke itself or another of its owner's tokens: that takes power away.
+    if request.method == "DELETE" and name == "accounts_token":
+        return True
+    return scope == TokenScope.IMPORT and name in IMPORT_OPERATIONS
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         row = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_key(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(
+                key_hash=hash_key(token),
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
             .first()
         )
         if row is None:
             return None
+        if not scope_allows(row.scope, request):
+            raise Forbidden(
+                "token_scope",
+                _("This token may not do this: its scope is “%(scope)s”.") % {"scope": row.get_scope_display()},
+            )
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         request.titrepro_token = row  # type: ignore[attr-defined]

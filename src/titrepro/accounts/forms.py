@@ -5,8 +5,9 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from titrepro.accounts.models import RoleKind
+from titrepro.accounts.models import TOKEN_DAYS, RoleKind, TokenScope
 from titrepro.accounts.services import invitable_kinds, invitable_objects, scope_field
 from titrepro.core.forms import DsfrForm
 
@@ -68,6 +69,22 @@ class TokenForm(DsfrForm):
         help_text=_("What it is for, e.g. “import from our training software”."),
         max_length=100,
         widget=forms.TextInput(attrs={"class": "fr-input"}),
+    )
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        help_text=_("Give a program only what it needs: most only read."),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=[
+            (days, ngettext_lazy("%(days)s day", "%(days)s days", "days") % {"days": days}) for days in TOKEN_DAYS
+        ],
+        coerce=int,
+        initial=90,
+        widget=forms.Select(attrs={"class": "fr-select"}),
     )
 
 

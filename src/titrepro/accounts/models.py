@@ -7,9 +7,13 @@ organisation (or person) it is scoped to. The scope is enforced by
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,8 +85,24 @@ class Role(models.Model):
         return f"{self.get_kind_display()} — {scope}" if scope else str(self.get_kind_display())
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do (issue 11, item 8), always within its owner's roles."""
+
+    READ = "read", _("Read only")
+    IMPORT = "import", _("Read and imports")
+    FULL = "full", _("Full (every action of my roles)")
+
+
+TOKEN_DAYS = (30, 90, 365)
+
+
+def default_token_expiry() -> Any:
+    return timezone.now() + timedelta(days=90)
+
+
 class ApiToken(models.Model):
-    """A token for a machine client; only its SHA-256 is stored, the key is shown once."""
+    """A token for a machine client; only its SHA-256 is stored, the key is shown once.
+    It expires and has a scope (read, import, full) checked by ``api_auth.TokenAuth``."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -91,6 +111,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    expires_at = models.DateTimeField(_("expires at"), default=default_token_expiry)
 
     class Meta:
         verbose_name = _("API token")

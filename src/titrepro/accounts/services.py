@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titrepro.accounts.api_auth import issue_token
-from titrepro.accounts.models import ApiToken, Invitation, Role, RoleKind
+from titrepro.accounts.models import TOKEN_DAYS, ApiToken, Invitation, Role, RoleKind, TokenScope
 from titrepro.accounts.permissions import forget_scope, scope_of
 from titrepro.audit.services import record
-from titrepro.core.refusals import Conflict
+from titrepro.core.refusals import Conflict, Refused
 
 INVITATION_DAYS = 7
 INVITATION_SALT = "titrepro.accounts.invitation"
@@ -272,10 +272,20 @@ def revoke_role(actor: Any, role: Role, *, reason: str = "") -> None:
         forget_scope(role.user)
 
 
-def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
+def create_token(user: Any, name: str, *, scope: str, days: int) -> tuple[ApiToken, str]:
+    """A token of this scope (``TokenScope``) that expires in ``days`` (one of ``TOKEN_DAYS``)."""
+    if scope not in TokenScope.values:
+        raise Refused("invalid_scope", _("Choose what the token may do."), "scope")
+    if days not in TOKEN_DAYS:
+        raise Refused("invalid_lifetime", _("Choose how long the token lasts."), "days")
     with transaction.atomic():
-        token, key = issue_token(user, name)
-        record(actor=user, action="token.created", target=token, data={"name": name, "prefix": token.prefix})
+        token, key = issue_token(user, name, scope, days)
+        record(
+            actor=user,
+            action="token.created",
+            target=token,
+            data={"name": name, "prefix": token.prefix, "scope": scope, "expires_at": token.expires_at.isoformat()},
+        )
     return token, key
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -156,7 +157,9 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.filter(user=user, pending=False).select_related(
         "authority", "centre", "jury_member", "candidate"
     )
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
+        "-created_at"
+    )
     context = {
         "roles": [{"role": role, "space": SPACES[RoleKind(role.kind)]} for role in roles],
         "tokens": tokens,
@@ -184,7 +187,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, key = services.create_token(request.user, form.cleaned_data["name"])
+        data = form.cleaned_data
+        token, key = services.create_token(request.user, data["name"], scope=data["scope"], days=data["days"])
         return render(request, "accounts/token_created.html", {"token": token, "key": key})
     return render(request, "accounts/token_create.html", {"form": form, "errors": error_list(form)})
 
