@@ -151,12 +151,23 @@ def test_bad_input_names_the_field(
 
 
 @pytest.mark.django_db
-def test_malformed_json_exits_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"title": ', "Expecting value"),
+        ("[" * 100_000 + "]" * 100_000, "imbrication trop profonde"),
+        ('{"on": ' + "9" * 5000 + "}", "4300"),
+        (r'{"title": "TP\u0000"}', "NUL"),
+    ],
+)
+def test_malformed_json_exits_2(tmp_path: Path, text: str, reason: str) -> None:
+    """Issue 11, item 9: whatever the file holds, the command says why and exits 2 (no traceback)."""
     path = tmp_path / "bad.json"
-    path.write_text('{"title": ', encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(CommandError) as caught:
         call_command("standing", str(path))
     assert caught.value.returncode == 2
+    assert reason in str(caught.value)
 
 
 def test_malformed_json_on_the_api_is_a_clean_error(client: Client) -> None:

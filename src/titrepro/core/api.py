@@ -117,7 +117,7 @@ def read_json(raw: bytes) -> Any:
     try:
         data = json.loads(raw)
     except RecursionError:
-        raise InvalidJson("nested too deeply") from None
+        raise InvalidJson(_("nested too deeply")) from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
         problem = str(exc).split(";")[0] if "digits" in str(exc) else str(exc)
         raise InvalidJson(problem) from None

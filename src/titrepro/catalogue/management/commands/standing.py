@@ -12,10 +12,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from ninja.errors import ValidationError
 
 from titrepro.catalogue.loader import CatalogueFileError, parse_file
 from titrepro.catalogue.specs import spec_from_document
 from titrepro.catalogue.standing import StandingInputError, answer
+from titrepro.core.api import InvalidJson, read_json
 
 
 class Command(BaseCommand):
@@ -32,12 +34,12 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(_("cannot read the file (%(reason)s)") % {"reason": exc}, returncode=2) from None
         try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                _("%(file)s, line %(line)d") % {"file": options["file"], "line": exc.lineno} + f": JSON ({exc.msg})",
-                returncode=2,
-            ) from None
+            # The API's reading: any depth, any number, no NUL (issue 11, item 9).
+            payload = read_json(text.encode("utf-8", "surrogatepass"))
+        except InvalidJson as exc:
+            raise CommandError(f"{options['file']}: JSON ({exc.problem})", returncode=2) from None
+        except ValidationError as exc:
+            raise CommandError(f"{options['file']}: {exc.errors[0]['msg']}", returncode=2) from None
         spec = None
         if options["catalogue"]:
             try:
