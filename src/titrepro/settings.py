@@ -15,6 +15,8 @@ Environment variables:
 - TITREPRO_AUDIT_KEY: the audit log's HMAC key, required in production (at least 32 characters, not the
   secret key); development derives one from the secret key.
 - TITREPRO_AUDIT_CHECKPOINT_FILE: the append-only checkpoint file (default TITREPRO_DATA_DIR/audit-checkpoints.jsonl).
+- TITREPRO_IMPORT_MAX_ROWS: rows an import of candidates may hold (default 20000);
+  TITREPRO_IMPORT_MAX_PART_BYTES: each part of an imported XLSX once uncompressed (default 20 MB).
 - TITREPRO_AUDIT_CHECKPOINT_EVERY: a checkpoint after every N-th audit entry's commit (default 1; 0: only
   `titrepro audit checkpoint` and `titrepro settle` write them).
 """
@@ -121,6 +123,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Imports of candidates (docs/candidates-import.md): at most this many rows in a file, and each part of
+# an XLSX (a sheet, the shared strings) at most this many bytes once uncompressed, checked before parsing.
+TITREPRO_IMPORT_MAX_ROWS = int(os.environ.get("TITREPRO_IMPORT_MAX_ROWS", "20000"))
+TITREPRO_IMPORT_MAX_PART_BYTES = int(os.environ.get("TITREPRO_IMPORT_MAX_PART_BYTES", 20 * 1024 * 1024))
 
 TITREPRO_STAFF_IDLE_SECONDS = int(os.environ.get("TITREPRO_STAFF_IDLE_SECONDS", 30 * 60))
 TITREPRO_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("TITREPRO_STAFF_SESSION_MAX_SECONDS", 12 * 3600))
