@@ -17,6 +17,8 @@ Environment variables:
 - TITREPRO_AUDIT_CHECKPOINT_FILE: the append-only checkpoint file (default TITREPRO_DATA_DIR/audit-checkpoints.jsonl).
 - TITREPRO_IMPORT_MAX_ROWS: rows an import of candidates may hold (default 20000);
   TITREPRO_IMPORT_MAX_PART_BYTES: each part of an imported XLSX once uncompressed (default 20 MB).
+- TITREPRO_MAX_BODY_BYTES (default 3 MB), TITREPRO_MAX_UPLOAD_BODY_BYTES (default 60 MB, the upload views):
+  the largest request body, refused with 413 before it is read (core.middleware).
 - TITREPRO_AUDIT_CHECKPOINT_EVERY: a checkpoint after every N-th audit entry's commit (default 1; 0: only
   `titrepro audit checkpoint` and `titrepro settle` write them).
 """
@@ -110,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A body over its view's cap is refused (413) before anything reads it (core; README, "Request bodies").
+    "titrepro.core.middleware.RequestBodyCapMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +132,12 @@ MIDDLEWARE = [
 # an XLSX (a sheet, the shared strings) at most this many bytes once uncompressed, checked before parsing.
 TITREPRO_IMPORT_MAX_ROWS = int(os.environ.get("TITREPRO_IMPORT_MAX_ROWS", "20000"))
 TITREPRO_IMPORT_MAX_PART_BYTES = int(os.environ.get("TITREPRO_IMPORT_MAX_PART_BYTES", 20 * 1024 * 1024))
+
+# Request bodies (core.middleware): uploads only to the views named here, every other body is small.
+# The reverse proxy's cap (nginx client_max_body_size) must equal TITREPRO_MAX_UPLOAD_BODY_BYTES.
+TITREPRO_MAX_BODY_BYTES = int(os.environ.get("TITREPRO_MAX_BODY_BYTES", 3 * 1024 * 1024))
+TITREPRO_MAX_UPLOAD_BODY_BYTES = int(os.environ.get("TITREPRO_MAX_UPLOAD_BODY_BYTES", 60 * 1024 * 1024))
+TITREPRO_UPLOAD_VIEWS = frozenset({"api:candidates_import", "spaces:centre_import", "spaces:candidate_portfolio"})
 
 TITREPRO_STAFF_IDLE_SECONDS = int(os.environ.get("TITREPRO_STAFF_IDLE_SECONDS", 30 * 60))
 TITREPRO_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("TITREPRO_STAFF_SESSION_MAX_SECONDS", 12 * 3600))
