@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -335,6 +335,13 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]
     return header, rows()
 
 
+def estimated_rows(name: str, content: bytes) -> int | None:
+    """How many rows a file holds, cheaply, for a progress bar (CSV: its lines; XLSX: unknown)."""
+    if content[:4] == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
+        return None
+    return max(content.count(b"\n") - 1, 0) + (0 if content.endswith(b"\n") else 1)
+
+
 def _parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
@@ -356,8 +363,20 @@ def _parse_date(value: Any) -> date:
 # --- checking -----------------------------------------------------------------------
 
 
-def check(centre: ApprovedCentre, name: str, content: bytes, *, today: date | None = None) -> ImportReport:
-    """Read and check the whole file; nothing is written."""
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 500
+
+
+def check(
+    centre: ApprovedCentre,
+    name: str,
+    content: bytes,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read and check the whole file; nothing is written. ``progress(rows)`` is called every 500 rows
+    (it may raise to stop the check: the task's time limit)."""
     report = ImportReport(filename=name)
     if len(content) > MAX_FILE_BYTES:
         report.file_errors.append(_("The file is too large: 50 MB at most."))
@@ -376,7 +395,7 @@ def check(centre: ApprovedCentre, name: str, content: bytes, *, today: date | No
                 _("Unknown columns: %(columns)s (see the template).") % {"columns": ", ".join(unknown)}
             )
             return report
-        _check_rows(report, centre, header, rows, today or timezone.localdate())
+        _check_rows(report, centre, header, rows, today or timezone.localdate(), progress)
     except ValueError as exc:
         report.file_errors.append(str(exc))
         return report
@@ -393,6 +412,7 @@ def _check_rows(
     header: list[str],
     rows: Iterable[tuple[int, list[Any]]],
     today: date,
+    progress: Progress | None = None,
 ) -> None:
     titles = {code.upper(): pk for pk, code in Title.objects.values_list("pk", "code")}
     positions = [(i, column) for i, column in enumerate(header) if column]
@@ -403,6 +423,8 @@ def _check_rows(
         if not any(v not in ("", None) for v in values):
             continue
         report.rows += 1
+        if progress is not None and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows)
         cells: dict[str, Any] = dict.fromkeys(COLUMNS, "")
         for i, column in positions:
             if i < len(values):
