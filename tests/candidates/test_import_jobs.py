@@ -7,11 +7,13 @@ immediate backend. Those tests are transactional, as the worker commits.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +115,17 @@ def test_expired_jobs_are_purged(staff) -> None:
     ImportJob.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     services.start_import(user, centre, "b.csv", csv(1))
     assert list(ImportJob.objects.values_list("filename", flat=True)) == ["b.csv"]
+
+
+@pytest.mark.django_db
+def test_settle_purges_expired_jobs_on_an_idle_site(staff) -> None:
+    centre, user = staff
+    services.start_import(user, centre, "a.csv", csv(1))
+    ImportJob.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    out = io.StringIO()
+    call_command("settle", stdout=out)
+    assert "1 expired pending import(s) deleted" in out.getvalue()
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
