@@ -8,6 +8,7 @@ immediate backend. Those tests are transactional, as the worker commits.
 from __future__ import annotations
 
 import io
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from tests.factories import make_centre, user_with_role
 from tests.helpers import login_as
 
 from titrepro.accounts.models import RoleKind
-from titrepro.candidates import services
+from titrepro.candidates import imports, services
 from titrepro.candidates.models import Candidate, ImportJob, ImportStatus
 from titrepro.directory.models import ApprovedCentre
 
@@ -190,3 +191,46 @@ def test_the_worker_purges_expired_jobs_and_skips_them(staff, settings) -> None:
     assert run_worker() == 1
     assert not ImportJob.objects.exists()
     assert DBTaskResult.objects.get().return_value == "skipped"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_time_limit_also_stops_the_write_and_rolls_it_back(staff, settings, monkeypatch) -> None:
+    settings.TITREPRO_IMPORT_BACKGROUND_BYTES = 100
+    settings.TITREPRO_IMPORT_TIME_LIMIT_SECONDS = 1
+    centre, user = staff
+    job = services.start_import(user, centre, "candidats.csv", csv(20))
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+    services.confirm_import(user, job)
+
+    written = imports.write
+
+    def slow_write(*args: Any, **kwargs: Any) -> Any:
+        result = written(*args, **kwargs)  # the rows are inserted, then the transaction runs late
+        time.sleep(3)
+        return result
+
+    monkeypatch.setattr(imports, "write", slow_write)
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "stopped" in job.error
+    assert not Candidate.objects.exists()  # rolled back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_error_fails_the_job_with_a_french_message(staff, settings, monkeypatch) -> None:
+    settings.TITREPRO_IMPORT_BACKGROUND_BYTES = 100
+    centre, user = staff
+    services.start_import(user, centre, "candidats.csv", csv(20))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(imports, "check", broken)
+    assert run_worker() == 1
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED
+    assert job.error == gettext("The import stopped on an unexpected error: nothing was imported.")
+    assert DBTaskResult.objects.get().status == "FAILED"
