@@ -180,6 +180,11 @@ def test_the_worker_stops_an_import_past_its_time_limit(staff, settings) -> None
     assert "stopped" in job.error
     assert job.rows_done == 500
     assert not Candidate.objects.exists()
+    client = login_as(Client(), user)
+    page = client.get(reverse("spaces:centre_import_job", args=[job.pk])).content.decode()
+    assert job.error in page
+    assert 'enctype="multipart/form-data"' in page  # send the file again from here
+    assert 'name="confirm"' not in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -283,11 +283,9 @@ def centre_import_job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             return redirect("spaces:centre_candidate_list")
         return redirect("spaces:centre_import_job", job.pk)
     report = job.report
-    form = (
-        None
-        if job.in_progress or (report and report.get("valid"))
-        else ImportForm(centres=queries.managed_centres(request.user))
-    )
+    # The upload form again when there is something to correct: a file with errors, or a failed run.
+    send_again = not job.in_progress and (job.status == ImportStatus.FAILED or not (report or {}).get("valid"))
+    form = ImportForm(centres=queries.managed_centres(request.user)) if send_again else None
     return _import_page(
         request,
         {"job": job, "report": report, "form": form},
