@@ -33,7 +33,7 @@ RUN := $(UV) run --frozen
 .PHONY: help bootstrap browser run test lint check
 
 help:
-	@echo "make run    install everything, load the built-in catalogue, serve http://127.0.0.1:8000/"
+	@echo "make run    install everything, load the built-in catalogue, serve http://127.0.0.1:8000/ (and run the task worker)"
 	@echo "make test   install everything and run the whole test suite (DATABASE_URL, default SQLite)"
 	@echo "make lint   ruff check, ruff format --check, mypy, lint-imports"
 	@echo "make check  makemigrations --check and check --deploy with production settings"
@@ -66,6 +66,9 @@ run: bootstrap
 	$(RUN) titrepro migrate
 	$(RUN) titrepro catalogue load --builtin
 	$(RUN) titrepro demo
+	@# The task worker (large imports, docs/decisions/0021) beside the web server, stopped with it.
+	$(RUN) titrepro db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT; \
 	$(RUN) titrepro runserver 127.0.0.1:8000
 
 # The database is the one DATABASE_URL names (SQLite when unset); pytest-django

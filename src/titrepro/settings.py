@@ -15,6 +15,12 @@ Environment variables:
 - TITREPRO_AUDIT_KEY: the audit log's HMAC key, required in production (at least 32 characters, not the
   secret key); development derives one from the secret key.
 - TITREPRO_AUDIT_CHECKPOINT_FILE: the append-only checkpoint file (default TITREPRO_DATA_DIR/audit-checkpoints.jsonl).
+- TITREPRO_IMPORT_MAX_ROWS: rows an import of candidates may hold (default 20000);
+  TITREPRO_IMPORT_MAX_PART_BYTES: each part of an imported XLSX once uncompressed (default 20 MB).
+- TITREPRO_IMPORT_JOB_SECONDS (3600), TITREPRO_IMPORT_BACKGROUND_BYTES (512 KB),
+  TITREPRO_IMPORT_TIME_LIMIT_SECONDS (600): pending imports and the background worker.
+- TITREPRO_MAX_BODY_BYTES (default 3 MB), TITREPRO_MAX_UPLOAD_BODY_BYTES (default 60 MB, the upload views):
+  the largest request body, refused with 413 before it is read (core.middleware).
 - TITREPRO_AUDIT_CHECKPOINT_EVERY: a checkpoint after every N-th audit entry's commit (default 1; 0: only
   `titrepro audit checkpoint` and `titrepro settle` write them).
 """
@@ -97,6 +103,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dsfr",
     "ninja",  # serves Swagger UI from our static files (no CDN) for /api/v1/docs
+    # The task queue's table (docs/decisions/0021); before our apps, so candidates/admin.py can unregister it.
+    "django_tasks_db",
     "titrepro.audit",
     "titrepro.core",  # lifecycles, refusals, the API error shape, forms, authority decisions (no tables)
     "titrepro.accounts",
@@ -106,8 +114,14 @@ INSTALLED_APPS = [
     "titrepro.demo",
 ]
 
+# Background work (large imports) goes through Django's tasks framework, queued in the database:
+# no broker; `titrepro db_worker` runs the tasks (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A body over its view's cap is refused (413) before anything reads it (core; README, "Request bodies").
+    "titrepro.core.middleware.RequestBodyCapMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +135,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Imports of candidates (docs/candidates-import.md): at most this many rows in a file, and each part of
+# an XLSX (a sheet, the shared strings) at most this many bytes once uncompressed, checked before parsing.
+TITREPRO_IMPORT_MAX_ROWS = int(os.environ.get("TITREPRO_IMPORT_MAX_ROWS", "20000"))
+TITREPRO_IMPORT_MAX_PART_BYTES = int(os.environ.get("TITREPRO_IMPORT_MAX_PART_BYTES", 20 * 1024 * 1024))
+# A pending import (ImportJob) lives one hour; a file over TITREPRO_IMPORT_BACKGROUND_BYTES is checked
+# and written by the task worker, stopped after TITREPRO_IMPORT_TIME_LIMIT_SECONDS.
+TITREPRO_IMPORT_JOB_SECONDS = int(os.environ.get("TITREPRO_IMPORT_JOB_SECONDS", "3600"))
+TITREPRO_IMPORT_BACKGROUND_BYTES = int(os.environ.get("TITREPRO_IMPORT_BACKGROUND_BYTES", 512 * 1024))
+TITREPRO_IMPORT_TIME_LIMIT_SECONDS = int(os.environ.get("TITREPRO_IMPORT_TIME_LIMIT_SECONDS", "600"))
+
+# Request bodies (core.middleware): uploads only to the views named here, every other body is small.
+# The reverse proxy's cap (nginx client_max_body_size) must equal TITREPRO_MAX_UPLOAD_BODY_BYTES.
+TITREPRO_MAX_BODY_BYTES = int(os.environ.get("TITREPRO_MAX_BODY_BYTES", 3 * 1024 * 1024))
+TITREPRO_MAX_UPLOAD_BODY_BYTES = int(os.environ.get("TITREPRO_MAX_UPLOAD_BODY_BYTES", 60 * 1024 * 1024))
+TITREPRO_UPLOAD_VIEWS = frozenset({"api:candidates_import", "spaces:centre_import", "spaces:candidate_portfolio"})
 
 TITREPRO_STAFF_IDLE_SECONDS = int(os.environ.get("TITREPRO_STAFF_IDLE_SECONDS", 30 * 60))
 TITREPRO_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("TITREPRO_STAFF_SESSION_MAX_SECONDS", 12 * 3600))

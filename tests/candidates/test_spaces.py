@@ -33,20 +33,23 @@ def test_import_page_reports_then_confirms(client: Client, builtin_catalogue: Lo
     staff = user_with_role(RoleKind.CENTRE_STAFF, centre=centre)
     login_as(client, staff)
     url = reverse("spaces:centre_import")
-    bad = client.post(url, {"centre": centre.pk, "file": csv_file("Lune;Paul;30/02/1990;Nice;TP-01351;formation")})
-    assert bad.status_code == 200
-    assert bad.context["report"].bad_lines == [2]
+    sent = client.post(url, {"centre": centre.pk, "file": csv_file("Lune;Paul;30/02/1990;Nice;TP-01351;formation")})
+    assert sent.status_code == 302
+    bad = client.get(sent["Location"])
+    assert bad.context["report"]["bad_line_count"] == 1
+    assert bad.context["report"]["errors"][0]["line"] == 2
     assert 'name="confirm"' not in bad.content.decode()
     assert Candidate.objects.count() == 0
 
-    good = client.post(url, {"centre": centre.pk, "file": csv_file("Lune;Paul;28/02/1990;Nice;TP-01351;formation")})
-    assert good.context["report"].ok
+    sent = client.post(url, {"centre": centre.pk, "file": csv_file("Lune;Paul;28/02/1990;Nice;TP-01351;formation")})
+    good = client.get(sent["Location"])
+    assert good.context["report"]["valid"]
     assert 'name="confirm"' in good.content.decode()
     assert Candidate.objects.count() == 0  # nothing before confirmation
-    done = client.post(url, {"confirm": "1", "token": good.context["token"]})
+    done = client.post(sent["Location"], {"confirm": "1"})
     assert done.status_code == 302
     assert Candidate.objects.filter(centre=centre).count() == 1
-    again = client.post(url, {"confirm": "1", "token": good.context["token"]})  # the pending file is used once
+    again = client.post(sent["Location"], {"confirm": "1"})  # the pending file is used once
     assert again.status_code == 302
     assert Candidate.objects.count() == 1
 

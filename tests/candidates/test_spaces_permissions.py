@@ -8,16 +8,18 @@ candidates gets an empty list and 404 for one candidate.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from tests.helpers import login_as
 from tests.permissions import Audience, PermissionMatrix, Row, World
 
-from titrepro.candidates.models import Candidate
+from titrepro.candidates.models import Candidate, ImportJob, ImportStatus
 
 CENTRE = Audience.CENTRE | Audience.NATIONAL
 CANDIDATE = Audience.CANDIDATE
@@ -45,6 +47,20 @@ def accommodation(w: Any) -> list[int]:
     return [w.ours.accommodation.pk]
 
 
+def import_job(w: Any) -> list[str]:
+    """A checked, valid pending import of the actor in our centre (made directly: a wrong role cannot send one)."""
+    job = ImportJob.objects.create(
+        user=w.actor,
+        centre=w.ours.centre,
+        filename="candidats.csv",
+        content=GOOD,
+        status=ImportStatus.CHECKED,
+        report={"valid": True, "rows": 1, "to_create": 1, "already_present": 0, "pathways_to_create": 0},
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return [str(job.pk)]
+
+
 def decision(yes: str) -> Any:
     return lambda w: {"decision": yes, "decided_on": w.ours.vae.filed_on.isoformat(), "reason": ""}
 
@@ -61,6 +77,16 @@ class TestSpacesPermissions(PermissionMatrix):
         Row("spaces:centre_candidate_detail", CENTRE, args=candidate),
         Row("spaces:centre_candidate_new", CENTRE, is_list=True),
         Row("spaces:centre_import", CENTRE, is_list=True),
+        # A pending import: its sender only (another centre's staff: 404), confirmed by POST.
+        Row("spaces:centre_import_job", CENTRE, args=import_job),
+        Row(
+            "spaces:centre_import_job",
+            CENTRE,
+            method="post",
+            args=import_job,
+            body=lambda w: {"confirm": "1"},
+            status=302,
+        ),
         Row("spaces:centre_export", CENTRE, query=lambda w: {"centre": w.ours.centre.pk}),
         Row("spaces:centre_assessment_add", CENTRE, args=candidate),
         Row("spaces:centre_vae_file", CENTRE, args=candidate),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from titrepro.candidates.models import (
     Accommodation,
@@ -13,6 +14,11 @@ from titrepro.candidates.models import (
     VaeApplication,
 )
 from titrepro.core.admin import AuditedAdmin, ReadOnlyInline
+
+# The task queue is not edited by hand (a task's arguments name an import job, its result is the job's
+# status): django-tasks-db's admin is removed; the jobs' pages show what a user may see of them.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 IDENTITY = "A typing error in the identity is corrected here; the audit log keeps the former value's fields."
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -66,6 +68,15 @@ DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 BATCH = 2000
+# A hostile XLSX (issue 11, item 6) is refused from its ZIP directory before openpyxl parses anything:
+# an XLSX holds about ten parts; real spreadsheets compress 5 to 20 times, never hundreds of times.
+XLSX_MAX_MEMBERS = 100
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM_BYTES = 1024 * 1024
+# Python's expat (2.5) re-reads an unfinished token on each 16 KB it is fed: a comment or a tag of
+# N bytes costs N² (20 MB: 10 s). A spreadsheet writes no comment, DOCTYPE, CDATA or processing
+# instruction after the XML declaration, and no tag or text longer than a cell (32,767 characters).
+XLSX_MAX_MARKUP_STRETCH = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -206,9 +217,13 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]
     except StopIteration:
         raise ValueError(_("The file is empty.")) from None
 
+    limit = max_rows() + 1
+
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for values in reader:
+                if reader.line_num > limit:
+                    raise _too_many_rows()
                 yield reader.line_num, values
         except csv.Error as exc:
             raise ValueError(_("The file is not valid CSV near line %(line)s.") % {"line": reader.line_num}) from exc
@@ -216,26 +231,115 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]
     return [_header(h) for h in header], rows()
 
 
+class FileProblem(ValueError):
+    """A problem with the whole file, in French (ValueError, as every file error here)."""
+
+
+def max_rows() -> int:
+    return int(settings.TITREPRO_IMPORT_MAX_ROWS)
+
+
+def _too_many_rows() -> FileProblem:
+    return FileProblem(_("The file has more than %(count)s rows: split it into several files.") % {"count": max_rows()})
+
+
+def check_xlsx_archive(content: bytes) -> None:
+    """Refuse, from the ZIP alone, a workbook that would take too long or too much memory to parse.
+
+    Each part's declared uncompressed size is a bound zipfile itself enforces while reading (it
+    stops there and the CRC check fails), so reading at most that many bytes is safe.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
+    part_cap = int(settings.TITREPRO_IMPORT_MAX_PART_BYTES)
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise ValueError(_("The workbook holds too many parts to be a spreadsheet of candidates."))
+    for member in members:
+        if member.file_size > part_cap:
+            raise ValueError(
+                _("A sheet of the workbook is too large once uncompressed: %(size)s MB at most.")
+                % {"size": part_cap // (1024 * 1024)}
+            )
+        if member.file_size > XLSX_RATIO_FROM_BYTES and member.file_size > XLSX_MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ValueError(_("The workbook is compressed in a way no spreadsheet writes: it is refused."))
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(member) as part:
+                data = part.read(part_cap + 1)
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+            raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
+        _check_markup(data)
+
+
+def _check_markup(data: bytes) -> None:
+    """No comment, DOCTYPE (entities), CDATA or processing instruction, no tag or text over the stretch."""
+    body = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    start = body.find(b"?>") + 2 if body.startswith(b"<?xml") else 0
+    # A NUL byte: not UTF-8 XML (a UTF-16 part would hide its markup from this check).
+    if b"\x00" in body or body.find(b"<!", start) >= 0 or body.find(b"<?", start) >= 0:
+        raise ValueError(
+            _("The workbook contains XML that spreadsheets do not write (a comment or a document type): it is refused.")
+        )
+    # "<" never appears inside a tag or an attribute value, so a long tag is a long stretch without "<".
+    if len(data) > XLSX_MAX_MARKUP_STRETCH and max(map(len, data.split(b"<"))) > XLSX_MAX_MARKUP_STRETCH:
+        raise ValueError(_("The workbook contains a value or a tag far longer than any cell: it is refused."))
+
+
 def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """The first sheet, only the expected columns, never padded to the sheet's declared dimension."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+    check_xlsx_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+    # The <dimension> element is the writer's claim (A1:XFD1048576 in a 1.5 KB file): ignore it.
+    sheet.reset_dimensions()
+    # One column more than the template, so an unknown or stray column is still seen.
+    width = len(COLUMNS) + 1
     try:
-        header = next(iterator)
-    except StopIteration:
-        raise ValueError(_("The file is empty.")) from None
+        first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=width, values_only=True), ())
+    except Exception as exc:
+        raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
+    header = [_header(h) for h in first]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        workbook.close()
+        raise ValueError(_("The file is empty."))
+    limit = max_rows() + 1  # the header is line 1
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in enumerate(iterator, start=2):
-            yield number, [_cell(v) for v in values]
-        workbook.close()
+        try:
+            iterator = sheet.iter_rows(min_row=2, max_col=min(width, len(header) + 1), values_only=True)
+            for number, values in enumerate(iterator, start=2):
+                if number > limit:
+                    raise _too_many_rows()
+                yield number, [_cell(v) for v in values]
+        except FileProblem:
+            raise
+        except Exception as exc:  # openpyxl's own errors (ValueError among them) are not in French
+            raise FileProblem(_("The file is not a readable XLSX workbook.")) from exc
+        finally:
+            workbook.close()
 
-    return [_header(h) for h in header], rows()
+    return header, rows()
+
+
+def estimated_rows(name: str, content: bytes) -> int | None:
+    """How many rows a file holds, cheaply, for a progress bar (CSV: its lines; XLSX: unknown)."""
+    if content[:4] == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
+        return None
+    return max(content.count(b"\n") - 1, 0) + (0 if content.endswith(b"\n") else 1)
 
 
 def _parse_date(value: Any) -> date:
@@ -259,8 +363,20 @@ def _parse_date(value: Any) -> date:
 # --- checking -----------------------------------------------------------------------
 
 
-def check(centre: ApprovedCentre, name: str, content: bytes, *, today: date | None = None) -> ImportReport:
-    """Read and check the whole file; nothing is written."""
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 500
+
+
+def check(
+    centre: ApprovedCentre,
+    name: str,
+    content: bytes,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read and check the whole file; nothing is written. ``progress(rows)`` is called every 500 rows
+    (it may raise to stop the check: the task's time limit)."""
     report = ImportReport(filename=name)
     if len(content) > MAX_FILE_BYTES:
         report.file_errors.append(_("The file is too large: 50 MB at most."))
@@ -279,7 +395,7 @@ def check(centre: ApprovedCentre, name: str, content: bytes, *, today: date | No
                 _("Unknown columns: %(columns)s (see the template).") % {"columns": ", ".join(unknown)}
             )
             return report
-        _check_rows(report, centre, header, rows, today or timezone.localdate())
+        _check_rows(report, centre, header, rows, today or timezone.localdate(), progress)
     except ValueError as exc:
         report.file_errors.append(str(exc))
         return report
@@ -296,6 +412,7 @@ def _check_rows(
     header: list[str],
     rows: Iterable[tuple[int, list[Any]]],
     today: date,
+    progress: Progress | None = None,
 ) -> None:
     titles = {code.upper(): pk for pk, code in Title.objects.values_list("pk", "code")}
     positions = [(i, column) for i, column in enumerate(header) if column]
@@ -306,6 +423,8 @@ def _check_rows(
         if not any(v not in ("", None) for v in values):
             continue
         report.rows += 1
+        if progress is not None and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows)
         cells: dict[str, Any] = dict.fromkeys(COLUMNS, "")
         for i, column in positions:
             if i < len(values):

@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -280,3 +281,52 @@ class ProfessionalPortfolio(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} — DP {self.title.code}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    CHECKED = "checked", _("checked, waiting for confirmation")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A pending import of candidates, kept server-side for an hour (issue 11, items 6 and 12).
+
+    The file itself is here (``content``), never in the session; only the user who sent it, staff
+    of its centre, may see or confirm it. Large files are checked and written by the task worker
+    (``candidates.tasks``); ``rows_done`` / ``rows_total`` are its progress.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey("directory.ApprovedCentre", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    # What the task does when it runs: check the file, or write it once confirmed.
+    commit = models.BooleanField(default=False)
+    background = models.BooleanField(default=False)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("import of candidates")
+        verbose_name_plural = _("imports of candidates")
+        indexes = [models.Index(fields=["expires_at"], name="importjob_expires_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titrepro.accounts.permissions import ensure_in
@@ -28,6 +31,8 @@ from titrepro.candidates.models import (
     AccommodationKind,
     AssessmentResult,
     Candidate,
+    ImportJob,
+    ImportStatus,
     InTrainingAssessment,
     Pathway,
     ProfessionalPortfolio,
@@ -136,14 +141,146 @@ def import_candidates(
 
 
 def check_and_import(
-    user: Any, centre: ApprovedCentre, name: str, content: bytes, *, commit: bool = True
+    user: Any,
+    centre: ApprovedCentre,
+    name: str,
+    content: bytes,
+    *,
+    commit: bool = True,
+    progress: imports.Progress | None = None,
 ) -> imports.ImportReport:
     """Check the whole file, then (when ``commit`` and valid) write it."""
     check_centre_staff(user, centre)
-    report = imports.check(centre, name, content)
+    report = imports.check(centre, name, content, progress=progress)
     if commit and report.ok:
         return import_candidates(user, centre, report)
     return report
+
+
+# --- pending imports (ImportJob): server-side, one hour, run by the worker when large ---------
+
+SHOWN_ERRORS = 500
+
+
+def stored_report(report: imports.ImportReport) -> dict[str, Any]:
+    """What a job keeps of a report: the API's shape, the first 500 errors and the number of bad lines."""
+    data = report.as_dict()
+    data["errors"] = data["errors"][:SHOWN_ERRORS]
+    data["warnings"] = data["warnings"][:SHOWN_ERRORS]
+    data["bad_line_count"] = len(report.bad_lines)
+    return data
+
+
+def purge_expired_imports() -> int:
+    """Delete the pending imports past their hour (with their file); returns how many."""
+    deleted, _counts = ImportJob.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+def start_import(user: Any, centre: ApprovedCentre, name: str, content: bytes) -> ImportJob:
+    """Keep the file server-side and check it: now when small, in the worker beyond
+    ``TITREPRO_IMPORT_BACKGROUND_BYTES``. Nothing is written to the candidates."""
+    check_centre_staff(user, centre)
+    purge_expired_imports()
+    background = len(content) > settings.TITREPRO_IMPORT_BACKGROUND_BYTES
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user,
+            centre=centre,
+            filename=name[:255],
+            content=content,
+            background=background,
+            rows_total=imports.estimated_rows(name, content),
+            expires_at=timezone.now() + timedelta(seconds=settings.TITREPRO_IMPORT_JOB_SECONDS),
+        )
+        if background:
+            from titrepro.candidates.tasks import run_import_job
+
+            run_import_job.enqueue(str(job.pk))  # same database, same transaction: the worker sees both or neither
+    if not background:
+        run_job(job)
+    return job
+
+
+def pending_import(user: Any, job_id: Any) -> ImportJob:
+    """The user's own pending import in a centre they manage (403 for other roles, 404 for anyone else's);
+    an expired one is refused (and deleted)."""
+    centres = managed_centres(user)
+    try:
+        job = ImportJob.objects.select_related("centre").get(pk=job_id, user=user, centre__in=centres)
+    except (ImportJob.DoesNotExist, ValidationError):
+        raise Http404 from None
+    if job.expired:
+        job.delete()
+        raise Refused("import_expired", _("This import has expired: upload the file again."), "file")
+    return job
+
+
+def confirm_import(user: Any, job: ImportJob) -> ImportJob:
+    """Write a checked, valid pending import: now when small, in the worker when large."""
+    check_centre_staff(user, job.centre)
+    if job.user_id != user.pk:
+        raise Http404
+    if job.expired:
+        raise Refused("import_expired", _("This import has expired: upload the file again."), "file")
+    if job.status != ImportStatus.CHECKED or not (job.report or {}).get("valid"):
+        raise Refused("import_not_ready", _("This import cannot be confirmed in its current state."), "file")
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.QUEUED, commit=True, rows_done=0
+    )
+    if not updated:  # confirmed twice at the same time: one wins
+        raise Refused("import_not_ready", _("This import cannot be confirmed in its current state."), "file")
+    job.refresh_from_db()
+    if job.background:
+        from titrepro.candidates.tasks import run_import_job
+
+        run_import_job.enqueue(str(job.pk))
+    else:
+        run_job(job)
+    return job
+
+
+class ImportTimeLimit(Exception):
+    """The import ran past ``TITREPRO_IMPORT_TIME_LIMIT_SECONDS``."""
+
+
+def run_job(job: ImportJob, *, deadline: float | None = None) -> ImportJob:
+    """Check (or, once confirmed, check again and write) a pending import, recording its progress.
+
+    The writing is ``import_candidates``: one transaction, all or nothing. The file is checked
+    again before writing: the candidates of the centre may have changed within the hour.
+    """
+    import time
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_done=0)
+
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)
+        if deadline is not None and time.monotonic() > deadline:
+            raise ImportTimeLimit
+
+    try:
+        report = check_and_import(
+            job.user, job.centre, job.filename, bytes(job.content), commit=job.commit, progress=progress
+        )
+    except ImportTimeLimit:
+        message = _("The import took longer than %(minutes)s minutes and was stopped: nothing was imported.") % {
+            "minutes": max(settings.TITREPRO_IMPORT_TIME_LIMIT_SECONDS // 60, 1)
+        }
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message)
+        job.refresh_from_db()
+        return job
+    if job.commit and report.committed:
+        status = ImportStatus.DONE
+    elif job.commit:
+        status = ImportStatus.FAILED  # the file no longer checks: nothing was written
+    else:
+        status = ImportStatus.CHECKED
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, report=stored_report(report), rows_done=report.rows, rows_total=report.rows
+    )
+    job.refresh_from_db()
+    return job
 
 
 # --- ECF (évaluations en cours de formation, R-53) ------------------------------------

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="centre_accommodation_request",
     ),
     path("centre/candidats/importer/", centre.centre_import, name="centre_import"),
+    path("centre/candidats/importer/<uuid:pk>/", centre.centre_import_job, name="centre_import_job"),
     path("centre/candidats/exporter/", centre.centre_export, name="centre_export"),
     path("candidat/", candidate.candidate_home, name="candidate_home"),
     path("candidat/dossier-professionnel/", candidate.candidate_portfolio, name="candidate_portfolio"),

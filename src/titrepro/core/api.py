@@ -324,26 +324,26 @@ class TitreproAPI(NinjaAPI):
 API_PREFIX = "/api/"
 
 
-def _json(data: dict[str, Any], status: int) -> HttpResponse:
+def json_response(data: dict[str, Any], status: int) -> HttpResponse:
     return HttpResponse(json.dumps(data), status=status, content_type="application/json; charset=utf-8")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: a URL under /api/ that no operation takes is a JSON 404 in the shape."""
     if request.path_info.startswith(API_PREFIX):
-        return _json(body("not_found", _("Not found.")), 404)
+        return json_response(body("not_found", _("Not found.")), 404)
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400 (a suspicious request Django refuses before any view)."""
     if request.path_info.startswith(API_PREFIX):
-        return _json(body("bad_request", _("The request is not valid.")), 400)
+        return json_response(body("bad_request", _("The request is not valid.")), 400)
     return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: never expected, but JSON under /api/ too."""
     if request.path_info.startswith(API_PREFIX):
-        return _json(body("server_error", _("An unexpected error occurred; it has been logged.")), 500)
+        return json_response(body("server_error", _("An unexpected error occurred; it has been logged.")), 500)
     return defaults.server_error(request)

@@ -3,8 +3,8 @@ requests, import and export. Thin: reads through ``candidates.queries``, writes 
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,12 +27,10 @@ from titrepro.candidates.forms_spaces import (
     SearchForm,
     VaeFilingForm,
 )
-from titrepro.candidates.models import Candidate, InTrainingAssessment, Pathway
+from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssessment, Pathway
 from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
-
-SESSION_IMPORT = "candidates_pending_import"
 
 
 @login_required
@@ -226,58 +224,72 @@ def centre_accommodation_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _centre_candidate_form(request, candidate, form, _("Request an accommodation"), _("Send the request"))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def centre_import(request: HttpRequest) -> HttpResponse:
-    centres = queries.managed_centres(request.user)
-    form = ImportForm(centres=centres)
-    report: imports.ImportReport | None = None
-    token = ""
-    if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.get(SESSION_IMPORT)
-        if not pending or pending.get("token") != request.POST.get("token"):
-            messages.error(request, _("This import has expired: upload the file again."))
-            return redirect("spaces:centre_import")
-        centre = get_scoped_or_404(centres, pk=pending["centre"])
-        content = base64.b64decode(pending["content"])
-        del request.session[SESSION_IMPORT]
-        report = services.check_and_import(request.user, centre, pending["name"], content)
-        if report.ok:
-            messages.success(
-                request,
-                _("%(created)s candidates created, %(present)s already present.")
-                % {"created": report.created, "present": report.already_present},
-            )
-            return redirect("spaces:centre_candidate_list")
-    elif request.method == "POST":
-        form = ImportForm(request.POST, request.FILES, centres=centres)
-        if form.is_valid():
-            centre = form.cleaned_data["centre"]
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            report = services.check_and_import(request.user, centre, upload.name, content, commit=False)
-            if report.ok:
-                token = hashlib.sha256(content).hexdigest()[:32]
-                request.session[SESSION_IMPORT] = {
-                    "token": token,
-                    "centre": centre.pk,
-                    "name": upload.name,
-                    "content": base64.b64encode(content).decode("ascii"),
-                }
+def _import_page(request: HttpRequest, context: dict[str, Any], *, partial: bool = False) -> HttpResponse:
     return render(
         request,
-        "candidates/spaces/centre_import.html",
+        "candidates/spaces/centre_import_status.html" if partial else "candidates/spaces/centre_import.html",
         {
-            "form": form,
-            "errors": form.error_list(),
-            "report": report,
-            "shown_errors": report.errors[:500] if report else [],
-            "token": token,
             "columns": imports.COLUMNS,
             "breadcrumb": crumbs(
                 (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("Import candidates"), "")
             ),
+            "job": None,
+            "report": None,
+            "form": None,
+            "errors": [],
+            **context,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_import(request: HttpRequest) -> HttpResponse:
+    """Send a file: it is kept server-side (ImportJob, one hour) and checked, then its page shows the report."""
+    centres = queries.managed_centres(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.start_import(request.user, form.cleaned_data["centre"], upload.name, upload.read())
+        return redirect("spaces:centre_import_job", job.pk)
+    return _import_page(request, {"form": form, "errors": form.error_list()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_import_job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """One pending import: its progress while the worker runs it, its report, the confirm button.
+
+    Only the user who sent the file sees it (404 for anyone else); an htmx poll gets the status region alone.
+    """
+    try:
+        job = services.pending_import(request.user, pk)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("spaces:centre_import")
+    if request.method == "POST":
+        try:
+            job = services.confirm_import(request.user, job)
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("spaces:centre_import_job", job.pk)
+        if job.status == ImportStatus.DONE:
+            report = job.report or {}
+            messages.success(
+                request,
+                _("%(created)s candidates created, %(present)s already present.")
+                % {"created": report.get("created", 0), "present": report.get("already_present", 0)},
+            )
+            return redirect("spaces:centre_candidate_list")
+        return redirect("spaces:centre_import_job", job.pk)
+    report = job.report
+    # The upload form again when there is something to correct: a file with errors, or a failed run.
+    send_again = not job.in_progress and (job.status == ImportStatus.FAILED or not (report or {}).get("valid"))
+    form = ImportForm(centres=queries.managed_centres(request.user)) if send_again else None
+    return _import_page(
+        request,
+        {"job": job, "report": report, "form": form},
+        partial=request.headers.get("HX-Request") == "true",
     )
 
 

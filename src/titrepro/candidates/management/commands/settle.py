@@ -2,7 +2,8 @@
 
 Approvals past their end expire (R-30); VAE files left undecided two months
 after they were complete are accepted by silence (R-21). Each change is one
-lifecycle move in the audit log. It lives in candidates, the app above
+lifecycle move in the audit log. Pending imports past their hour are deleted
+with their file (the worker and each upload do it too). It lives in candidates, the app above
 directory in the layers, because it drives both (actor "system"). Run it daily (cron); it is
 idempotent: a second run the same day changes nothing.
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titrepro.audit.services import CheckpointRefused, checkpoint
-from titrepro.candidates.services import settle_vae_applications
+from titrepro.candidates.services import purge_expired_imports, settle_vae_applications
 from titrepro.directory.services import expire_approvals
 
 
@@ -46,8 +47,10 @@ class Command(BaseCommand):
         on: date = options["on"] or timezone.localdate()
         expired = expire_approvals(on)
         accepted = settle_vae_applications(on)
+        purged = purge_expired_imports()  # the worker and each upload purge too; this covers an idle site
         self.stdout.write(
-            f"{on.isoformat()}: {expired} approval(s) expired, {accepted} VAE application(s) accepted by silence"
+            f"{on.isoformat()}: {expired} approval(s) expired, {accepted} VAE application(s) accepted by silence, "
+            f"{purged} expired pending import(s) deleted"
         )
         try:
             done = checkpoint()
