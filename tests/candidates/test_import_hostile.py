@@ -83,13 +83,13 @@ def test_a_huge_xml_comment_is_refused() -> None:
     )
     assert len(content) < 20_000
     (error,) = file_errors(content)
-    assert "compressed in a way" in error
+    assert "compressé d’une manière" in error
     # The same comment, incompressible: refused for being a comment.
     content = rewrite(
         workbook(), lambda sheet: sheet.replace(b"<sheetData>", b"<!--" + noise(3_000_000) + b"--><sheetData>")
     )
     (error,) = file_errors(content)
-    assert "a comment" in error
+    assert "un commentaire" in error
 
 
 def test_a_huge_attribute_is_refused() -> None:
@@ -97,7 +97,7 @@ def test_a_huge_attribute_is_refused() -> None:
         workbook(), lambda sheet: sheet.replace(b"<sheetData>", b'<sheetData x="' + noise(3_000_000) + b'">')
     )
     (error,) = file_errors(content)
-    assert "far longer than any cell" in error
+    assert "bien plus longue qu’une cellule" in error
 
 
 def test_an_entity_declaration_is_refused() -> None:
@@ -108,7 +108,7 @@ def test_an_entity_declaration_is_refused() -> None:
         return sheet[:start] + doctype + sheet[start:].replace(b"Nantes", b"&a;")
 
     (error,) = file_errors(rewrite(workbook(), entity))
-    assert "a document type" in error
+    assert "un type de document" in error
 
 
 def test_openpyxl_parses_through_defusedxml() -> None:
@@ -122,32 +122,32 @@ def test_a_part_too_large_once_uncompressed_is_refused(settings) -> None:
     content = workbook(rows=2000)
     assert zipfile.ZipFile(io.BytesIO(content)).getinfo(SHEET).file_size > 100_000
     (error,) = file_errors(content)
-    assert "too large once uncompressed" in error
+    assert "trop volumineuse une fois décompressée" in error
 
 
 def test_an_absurd_compression_ratio_is_refused() -> None:
     content = rewrite(workbook(), lambda sheet: sheet, extra={"xl/media/padding.bin": b"\0" * 5_000_000})
     (error,) = file_errors(content)
-    assert "compressed in a way" in error
+    assert "compressé d’une manière" in error
 
 
 def test_too_many_parts_are_refused() -> None:
     content = rewrite(workbook(), lambda sheet: sheet, extra={f"xl/media/image{i}.bin": b"x" for i in range(150)})
     (error,) = file_errors(content)
-    assert "too many parts" in error
+    assert "trop d’éléments" in error
 
 
 def test_rows_beyond_the_cap_are_refused(settings) -> None:
     settings.TITREPRO_IMPORT_MAX_ROWS = 10
     assert imports.check(make_centre(), "candidats.xlsx", workbook(rows=10)).ok
     (error,) = file_errors(workbook(rows=11))
-    assert "more than 10 rows" in error
+    assert "plus de 10 lignes" in error
     csv = ("\n".join([";".join(HEADER), *[f"{ROW[0]}{i};" + ";".join(ROW[1:]) for i in range(11)]]) + "\n").encode()
     (error,) = imports.check(make_centre(), "candidats.csv", csv).file_errors
-    assert "more than 10 rows" in error
+    assert "plus de 10 lignes" in error
 
 
 def test_a_row_far_below_the_last_is_refused_by_the_row_cap() -> None:
     far = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
     (error,) = file_errors(rewrite(workbook(), lambda sheet: sheet.replace(b"</sheetData>", far)))
-    assert "more than 20000 rows" in error
+    assert "plus de 20000 lignes" in error

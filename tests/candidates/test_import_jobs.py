@@ -177,7 +177,7 @@ def test_the_worker_stops_an_import_past_its_time_limit(staff, settings) -> None
     assert run_worker() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
-    assert "stopped" in job.error
+    assert "a été arrêté" in job.error
     assert job.rows_done == 500
     assert not Candidate.objects.exists()
     client = login_as(Client(), user)
@@ -220,7 +220,7 @@ def test_the_time_limit_also_stops_the_write_and_rolls_it_back(staff, settings, 
     assert run_worker() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
-    assert "stopped" in job.error
+    assert "a été arrêté" in job.error
     assert not Candidate.objects.exists()  # rolled back
 
 

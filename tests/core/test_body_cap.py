@@ -63,7 +63,7 @@ def test_a_page_body_over_the_cap_is_a_french_page_and_is_never_read(small_caps)
     assert response.status_code == 413
     page = response.content.decode()
     assert '<html lang="fr">' in page
-    assert "0 MB" in page  # the page's cap (5000 bytes), in megabytes
+    assert "0 Mo" in page  # the page's cap (5000 bytes), in megabytes
 
 
 def test_a_negative_or_garbled_length_is_refused(small_caps) -> None:
