@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "titrepro.accounts.spaces.workspace",
             ],
         },
     },
@@ -231,7 +232,7 @@ CACHES = {
 }
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "workspace:dashboard"
 LOGOUT_REDIRECT_URL = "catalogue:title_list"
 
 # Uploaded files (professional portfolios) are personal data: kept outside any

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tests.helpers import login_as
 from titrepro.accounts import services
+from titrepro.accounts.api_auth import issue_token
 from titrepro.accounts.models import ApiToken, Invitation, Role, RoleKind
 from titrepro.accounts.permissions import scope_of
 from titrepro.audit.models import AuditEntry
@@ -161,7 +162,7 @@ def test_an_existing_account_gets_nothing_until_its_owner_accepts(client: Client
 
 def test_an_invitation_never_reactivates_a_disabled_account(client: Client, world: dict[str, Any]) -> None:
     learner = world["learner"]
-    _token, key = services.create_token(learner, "script", scope="full", days=90)
+    _token, key = issue_token(learner, "script")
     learner.is_active = False
     learner.save()
     assert ApiToken.objects.get(user=learner).revoked_at is not None  # disabling revokes the tokens

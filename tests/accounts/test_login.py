@@ -29,7 +29,7 @@ def test_login_page_renders(client: Client, db: None) -> None:
 def test_login_then_logout(client: Client, world: dict[str, Any]) -> None:
     response = client.post(reverse("accounts:login"), {"username": "juror", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("workspace:dashboard")
     assert client.get(reverse("accounts:home")).status_code == 200
     assert client.get(reverse("accounts:logout")).status_code == 405  # POST only
     client.post(reverse("accounts:logout"))
@@ -47,7 +47,7 @@ def test_login_ignores_an_outside_next(client: Client, world: dict[str, Any]) ->
     response = client.post(
         reverse("accounts:login"), {"username": "juror", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("workspace:dashboard")
 
 
 def test_throttling_delays_after_five_failures(

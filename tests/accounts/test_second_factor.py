@@ -48,7 +48,7 @@ def test_admin_login_page_goes_to_ours(client: Client, db: None) -> None:
 @pytest.mark.parametrize("who", ["juror", "learner"])
 def test_jury_members_and_candidates_are_not_forced(client: Client, world: dict[str, Any], who: str) -> None:
     response = client.post(reverse("accounts:login"), {"username": who, "password": PASSWORD})
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("workspace:dashboard")
     assert client.get(reverse("accounts:home")).status_code == 200
 
 

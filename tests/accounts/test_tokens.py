@@ -14,21 +14,21 @@ from titrepro.accounts.models import ApiToken
 
 
 def test_token_by_page_then_api_then_revoke(client: Client, world: dict[str, Any]) -> None:
-    login_as(client, world["juror"])
+    login_as(client, world["staff"])
     assert client.get(reverse("accounts:token_create")).status_code == 200
     page = client.post(reverse("accounts:token_create"), {"name": "script", "scope": "read", "days": "90"})
     assert page.status_code == 200
     key = page.context["key"]
     assert key.startswith("tp_")
-    token = ApiToken.objects.get(user=world["juror"])
+    token = ApiToken.objects.get(user=world["staff"])
     assert key not in token.key_hash
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("accounts:token_list")).content.decode()
     assert "script" in home
     assert key not in home
     bearer = Client()
     me = bearer.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {key}"})
     assert me.status_code == 200
-    assert me.json()["roles"][0]["kind"] == "jury_member"
+    assert me.json()["roles"][0]["kind"] == "centre_staff"
     client.post(reverse("accounts:token_revoke", args=[token.pk]))
     assert bearer.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
 
@@ -96,10 +96,11 @@ def test_tokens_expire(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
     from django.utils import timezone
 
-    from tests.factories import make_user
+    from tests.factories import make_centre, user_with_role
     from titrepro.accounts import services
+    from titrepro.accounts.models import RoleKind
 
-    user = make_user(username="someone")
+    user = user_with_role(RoleKind.CENTRE_STAFF, centre=make_centre())
     token, key = services.create_token(user, "script", scope="read", days=30)
     assert token.expires_at is not None
     assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
@@ -153,7 +154,7 @@ def test_the_token_page_shows_scope_and_expiry(client: Client, world: dict[str, 
     assert page.status_code == 200
     token = ApiToken.objects.get(user=world["staff"], name="sync")
     assert token.scope == "import"
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("accounts:token_list")).content.decode()
     assert "Lecture et imports" in home
     assert token.expires_at is not None
     from django.utils import formats, timezone
@@ -175,3 +176,15 @@ def test_the_scoped_operations_exist() -> None:
     names = {name for name in get_resolver().namespace_dict["api"][1].reverse_dict if isinstance(name, str)}
     assert "candidates_import" in IMPORT_OPERATIONS
     assert names >= IMPORT_OPERATIONS | SESSION_OPERATIONS
+
+
+def test_tokens_are_offered_only_to_the_roles_that_use_the_api(client: Client, world: dict[str, Any]) -> None:
+    """Issue 9, item 1: a jury member or a candidate has no API work: no token page, no token."""
+    for who in ("juror", "learner"):
+        login_as(client, world[who])
+        assert 'href="/compte/jetons/"' not in client.get(reverse("accounts:home")).content.decode()
+        assert client.get(reverse("accounts:token_list")).status_code == 403
+        created = client.post("/api/v1/accounts/tokens", json.dumps({"name": "x"}), content_type="application/json")
+        assert created.status_code == 403
+    login_as(client, world["staff"])
+    assert 'href="/compte/jetons/"' in client.get(reverse("accounts:home")).content.decode()

@@ -274,6 +274,10 @@ def revoke_role(actor: Any, role: Role, *, reason: str = "") -> None:
 
 def create_token(user: Any, name: str, *, scope: str, days: int) -> tuple[ApiToken, str]:
     """A token of this scope (``TokenScope``) that expires in ``days`` (one of ``TOKEN_DAYS``)."""
+    from titrepro.accounts.spaces import may_use_the_api
+
+    if not may_use_the_api(user):
+        raise PermissionDenied(_("Your roles do not use the API."))
     if scope not in TokenScope.values:
         raise Refused("invalid_scope", _("Choose what the token may do."), "scope")
     if days not in TOKEN_DAYS:

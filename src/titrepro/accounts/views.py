@@ -19,24 +19,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from titrepro.accounts import otp, services, throttle
+from titrepro.accounts import otp, services, spaces, throttle
 from titrepro.accounts.forms import CodeForm, InviteForm, LoginForm, SetPasswordForm, TokenForm
 from titrepro.accounts.middleware import SESSION_ENDED
-from titrepro.accounts.models import ApiToken, Role, RoleKind
+from titrepro.accounts.models import ApiToken, Role
 from titrepro.core.forms import error_list
 from titrepro.core.refusals import Refused
 
-# Where each role works (pages written by the other areas; linked by path).
-SPACES = {
-    RoleKind.NATIONAL_ADMIN: "/admin/",
-    RoleKind.AUTHORITY_AGENT: "/espace/dreets/",
-    RoleKind.CENTRE_STAFF: "/espace/centre/candidats/",
-    RoleKind.JURY_MEMBER: "/espace/jury/profil/",
-    RoleKind.CANDIDATE: "/espace/candidat/",
-}
 
-
-def _next(request: HttpRequest, default: str = "accounts:home") -> str:
+def _next(request: HttpRequest, default: str = "workspace:dashboard") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -153,21 +144,36 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """My account: roles, password, second factor, invitations, and the API tokens for the roles that use it."""
     user: Any = request.user
     roles = Role.objects.filter(user=user, pending=False).select_related(
         "authority", "centre", "jury_member", "candidate"
     )
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
-        "-created_at"
-    )
     context = {
-        "roles": [{"role": role, "space": SPACES[RoleKind(role.kind)]} for role in roles],
-        "tokens": tokens,
+        "roles": roles,
         "may_invite": bool(services.invitable_kinds(request.user)),
+        "may_use_the_api": spaces.may_use_the_api(user),
         "has_device": otp.confirmed_device(request.user) is not None,
-        "token_form": TokenForm(),
     }
     return render(request, "accounts/home.html", context)
+
+
+def _api_user(request: HttpRequest) -> Any:
+    """API tokens are offered only to the roles whose work the API serves (``spaces.API_KINDS``)."""
+    if not spaces.may_use_the_api(request.user):
+        raise PermissionDenied(_("Your roles do not use the API."))
+    return request.user
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    user = _api_user(request)
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"tokens": tokens.order_by("-created_at"), "token_form": TokenForm()},
+    )
 
 
 @login_required
@@ -185,6 +191,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def token_create(request: HttpRequest) -> HttpResponse:
+    _api_user(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -198,7 +205,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = services.revoke_token(request.user, pk)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
-    return redirect("accounts:home")
+    return redirect("accounts:token_list")
 
 
 @login_required
@@ -244,7 +251,7 @@ def _accept_role(request: HttpRequest, token: str, invitation: Any) -> HttpRespo
         except services.InvitationInvalid as error:
             return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
         messages.success(request, _("You now have the role “%(role)s”.") % {"role": role})
-        return redirect("accounts:home")
+        return redirect("workspace:dashboard")
     if invitation.user_id != request.user.pk:
         message = _("This invitation is for another account. Log out and log in as its owner.")
         return render(request, "accounts/invitation_invalid.html", {"message": message}, status=410)
@@ -266,6 +273,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your account is ready."))
-        return _after_login(request, reverse("accounts:home"))
+        return _after_login(request, reverse("workspace:dashboard"))
     context = {"form": form, "errors": error_list(form), "invitation": invitation}
     return render(request, "accounts/invitation_accept.html", context)

@@ -21,10 +21,15 @@ from titrepro.core.decisions import DecisionKind
 
 
 def _vae_due(application: VaeApplication, today: date) -> Any:
+    return vae_status(application, today).decision_due or ""
+
+
+def _vae_settled(application: VaeApplication, today: date) -> str | None:
+    """R-21: two months without a decision after the complete file is an acceptance."""
     status = vae_status(application, today)
-    if status.tacit and status.valid_until:
-        return _("accepted by silence, valid until %(until)s") % {"until": date_format(status.valid_until, "d/m/Y")}
-    return status.decision_due or ""
+    if not status.tacit or status.decision_due is None:
+        return None
+    return _("accepted by silence on %(day)s") % {"day": date_format(status.decision_due, "j F Y")}
 
 
 VAE_DECISION: DecisionKind[VaeApplication] = DecisionKind(
@@ -56,6 +61,7 @@ VAE_DECISION: DecisionKind[VaeApplication] = DecisionKind(
         application.filed_on,
         _vae_due(application, today),
     ],
+    settled=_vae_settled,
 )
 
 ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(

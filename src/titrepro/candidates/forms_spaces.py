@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.candidates.imports import MAX_FILE_BYTES
-from titrepro.candidates.models import AccommodationKind, AssessmentResult, Candidate, Pathway, validate_pdf
+from titrepro.candidates.models import AccommodationKind, AssessmentResult, Candidate, Pathway, Route, validate_pdf
 from titrepro.catalogue.models import CCP, Title
 from titrepro.core.forms import DsfrForm
 from titrepro.directory.models import ApprovedCentre
@@ -27,6 +27,49 @@ def not_in_future(value: date | None) -> None:
 
 class SearchForm(DsfrForm):
     q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
+
+
+class CandidateListForm(SearchForm):
+    """The filters and the sort of the candidates' work list (``queries.work_list``); bad values are ignored."""
+
+    titre = forms.ChoiceField(label=_("Title"), required=False, widget=forms.Select(attrs={"class": "fr-select"}))
+    parcours = forms.ChoiceField(
+        label=_("Route"),
+        required=False,
+        choices=[("", _("Any route")), *Route.choices, ("aucun", _("No pathway yet"))],
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    demande = forms.ChoiceField(
+        label=_("Request waiting for the DREETS"),
+        required=False,
+        choices=[("", _("Any request")), ("vae", _("VAE admissibility")), ("amenagement", _("Accommodation"))],
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    tri = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("nom", _("Name")), ("naissance", _("Date of birth")), ("recents", _("Most recently entered"))],
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+
+    def __init__(self, *args: Any, titles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["titre"].choices = [("", _("Any title")), *titles]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters, as ``queries.work_list`` takes them."""
+        # A field with a bad value (a stale link) is dropped; the others still apply.
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+        return {
+            "text": data.get("q", ""),
+            "title": data.get("titre", ""),
+            "route": data.get("parcours", ""),
+            "request": data.get("demande", ""),
+            "sort": data.get("tri", "") or "nom",
+        }
 
 
 class ImportForm(DsfrForm):

@@ -633,16 +633,20 @@ def _date_fr(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def export_rows(centre: ApprovedCentre) -> Iterator[list[str]]:
-    """One row per pathway (one per candidate without any), in the import template's columns."""
+def export_rows(centre: ApprovedCentre, only: Iterable[int] | None = None) -> Iterator[list[str]]:
+    """One row per pathway (one per candidate without any), in the import template's columns;
+    ``only``: these candidates of the centre (a filtered list's)."""
+    chosen = Candidate.objects.filter(centre=centre)
+    if only is not None:
+        chosen = chosen.filter(pk__in=list(only))
     pathways: dict[int, list[tuple[str, str, str, date | None, date | None]]] = {}
     for candidate_id, code, route, provider, started, ended in (
-        Pathway.objects.filter(candidate__centre=centre)
+        Pathway.objects.filter(candidate__in=chosen)
         .values_list("candidate_id", "title__code", "route", "provider_name", "started_on", "ended_on")
         .order_by("pk")
     ):
         pathways.setdefault(candidate_id, []).append((code, route, provider, started, ended))
-    for candidate in Candidate.objects.filter(centre=centre).order_by("pk").iterator(chunk_size=BATCH):
+    for candidate in chosen.order_by("pk").iterator(chunk_size=BATCH):
         identity = [
             candidate.birth_name,
             candidate.usual_name,
@@ -663,10 +667,10 @@ def export_rows(centre: ApprovedCentre) -> Iterator[list[str]]:
             ]
 
 
-def export_csv(centre: ApprovedCentre) -> bytes:
+def export_csv(centre: ApprovedCentre, only: Iterable[int] | None = None) -> bytes:
     """UTF-8 with a BOM and ``;``; cells a spreadsheet would evaluate are neutralised."""
-    return csv_bytes(COLUMNS, export_rows(centre))
+    return csv_bytes(COLUMNS, export_rows(centre, only))
 
 
-def export_xlsx(centre: ApprovedCentre) -> bytes:
-    return xlsx_bytes("candidats", COLUMNS, export_rows(centre))
+def export_xlsx(centre: ApprovedCentre, only: Iterable[int] | None = None) -> bytes:
+    return xlsx_bytes("candidats", COLUMNS, export_rows(centre, only))

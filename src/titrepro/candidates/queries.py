@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from titrepro.accounts.permissions import scope_of, scoped
 from titrepro.audit.models import AuditEntry
-from titrepro.candidates.models import Accommodation, Candidate, VaeApplication, VaeStatusChoice, fold
+from titrepro.candidates.models import Accommodation, Candidate, Pathway, VaeApplication, VaeStatusChoice, fold
 from titrepro.directory.models import ApprovedCentre
 from titrepro.rules import standing as rules
 
@@ -65,6 +66,51 @@ def search(queryset: QuerySet[Candidate], text: str) -> QuerySet[Candidate]:
             Q(identity_key__contains=word) | Q(usual_name__icontains=word) | Q(email__icontains=word)
         )
     return queryset
+
+
+# The work list of candidates (issue 9, item 5): filters named as in the URL (?parcours=aucun...).
+NO_PATHWAY = "aucun"
+REQUESTS = {"vae": "vae", "amenagement": "accommodation"}
+SORTS = {
+    "nom": ("birth_name", "given_names", "birth_date", "pk"),
+    "naissance": ("birth_date", "birth_name", "pk"),
+    "recents": ("-pk",),
+}
+
+
+def work_list(
+    candidates: QuerySet[Candidate],
+    *,
+    text: str = "",
+    title: str = "",
+    route: str = "",
+    request: str = "",
+    sort: str = "nom",
+) -> QuerySet[Candidate]:
+    """The candidates a list shows: searched, filtered by title, route (or no pathway) and pending request,
+    sorted; each with its pathways and its last audited event (``last_at``, ``last_action``)."""
+    if text:
+        candidates = search(candidates, text)
+    if title:
+        candidates = candidates.filter(pathways__title__code=title)
+    if route == NO_PATHWAY:
+        candidates = candidates.filter(pathways=None)
+    elif route:
+        candidates = candidates.filter(pathways__route=route)
+    if REQUESTS.get(request) == "vae":
+        candidates = candidates.filter(vae_applications__status=VaeStatusChoice.PENDING)
+    elif REQUESTS.get(request) == "accommodation":
+        candidates = candidates.filter(accommodations__status="requested")
+    last = AuditEntry.objects.filter(
+        object_type="candidates.candidate", object_id=Cast(OuterRef("pk"), CharField())
+    ).order_by("-sequence")
+    return (
+        candidates.distinct()
+        .select_related("centre")
+        .prefetch_related(Prefetch("pathways", queryset=Pathway.objects.select_related("title")))
+        .annotate(last_at=Subquery(last.values("at")[:1]), last_action=Subquery(last.values("action")[:1]))
+        .order_by(*SORTS.get(sort, SORTS["nom"]))
+    )
 
 
 def decidable_vae_applications(user: Any) -> QuerySet[VaeApplication]:

@@ -64,6 +64,9 @@ class DecisionKind[M: AuthorityDecision]:
     columns: Sequence[Any]  # the list's columns after the candidate
     row: Callable[[M, date], Sequence[Any]]  # one pending request's cells
     audit_data: Callable[[M], dict[str, Any]] = field(default=lambda request: {})
+    # A pending request that no longer waits for a decision (a VAE file accepted by silence, R-21):
+    # what to show instead of "Decide", or None.
+    settled: Callable[[M, date], str | None] = field(default=lambda request, today: None)
 
     @property
     def list_url(self) -> str:
@@ -142,10 +145,14 @@ def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse
     requests = kind.visible(request.user)
     today = timezone.localdate()
     state = {kind.lifecycle.state_field: kind.lifecycle.move(kind.accept).sources[0]}
-    pending = [
-        {"request": item, "cells": kind.row(item, today), "url": reverse(kind.decide_url, args=[item.pk])}
-        for item in requests.filter(**state)
-    ]
+    pending, settled = [], []
+    for item in requests.filter(**state):
+        row = {"request": item, "cells": kind.row(item, today), "url": reverse(kind.decide_url, args=[item.pk])}
+        status = kind.settled(item, today)
+        if status is None:
+            pending.append(row)
+        else:
+            settled.append({**row, "status": status})
     decided = requests.exclude(**state).order_by("-decided_on", "-pk")[:50]
     return render(
         request,
@@ -153,6 +160,7 @@ def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse
         {
             "kind": kind,
             "pending": pending,
+            "settled": settled,
             "decided": decided,
             "width": len(kind.columns) + 2,
             "breadcrumb": crumbs((kind.title, "")),

@@ -53,6 +53,11 @@ def visible_habilitations(user: Any) -> QuerySet[Habilitation]:
     )
 
 
+def visible_habilitations_of(members: QuerySet[JuryMember]) -> QuerySet[Habilitation]:
+    """The habilitations of these (already scoped) jury members."""
+    return Habilitation.objects.select_related("title").filter(member__in=members)
+
+
 def own_jury_members(user: Any) -> QuerySet[JuryMember]:
     """The jury member profiles the user is (their own, never another's); 403 without the role."""
     return scoped(user, JuryMember.objects.select_related("authority"), national=False, jury_member="pk")

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import success
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,6 +36,7 @@ from titrepro.directory.forms import (
 )
 from titrepro.directory.lifecycles import APPROVAL
 from titrepro.directory.models import Approval, DeclaredLink, Habilitation, JuryMember
+from titrepro.directory.statuses import STATUS_FILTERS, approval_status, habilitation_status
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -85,13 +88,31 @@ def _form_page(
 # Authority agent: centres and approvals ------------------------------------------------------
 
 
+def _status_filter(request: HttpRequest) -> str:
+    """The ``?statut=`` of a list, if it names a status (anything else shows everything)."""
+    value = request.GET.get("statut", "")
+    return value if value in STATUS_FILTERS else ""
+
+
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
-    centres = queries.visible_centres(request.user).prefetch_related("approvals")
+    today = timezone.localdate()
+    wanted = _status_filter(request)
+    centres = list(
+        queries.visible_centres(request.user).prefetch_related(
+            Prefetch("approvals", queryset=Approval.objects.select_related("version__title"))
+        )
+    )
+    rows = []
+    for centre in centres:
+        approvals = [(approval, approval_status(approval, today)) for approval in centre.approvals.all()]
+        if wanted and not any(shown.code == wanted for _approval, shown in approvals):
+            continue
+        rows.append({"centre": centre, "approvals": approvals})
     return render(
         request,
         "directory/centre_list.html",
-        {"centres": centres, "breadcrumb": _crumbs(_("Centres"))},
+        {"rows": rows, "filters": STATUS_FILTERS, "wanted": wanted, "breadcrumb": _crumbs(_("Centres"))},
     )
 
 
@@ -99,6 +120,9 @@ def centre_list(request: HttpRequest) -> HttpResponse:
 def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     centre = get_scoped_or_404(queries.visible_centre_details(request.user), pk=pk)
     approvals = list(centre.approvals.all())
+    today = timezone.localdate()
+    for approval in approvals:
+        approval.shown = approval_status(approval, today)  # type: ignore[attr-defined]
     return render(
         request,
         "directory/centre_detail.html",
@@ -157,6 +181,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/approval_detail.html",
         {
             "approval": approval,
+            "shown": approval_status(approval, timezone.localdate()),
             "actions": _approval_actions(request.user, approval),
             "history": _history(approval),
             "breadcrumb": _crumbs(str(approval.version), _centres_crumb(), (back, approval.centre.name)),
@@ -262,11 +287,23 @@ def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def jury_member_list(request: HttpRequest) -> HttpResponse:
-    members = queries.visible_jury_members(request.user).prefetch_related("habilitations__title")
+    today = timezone.localdate()
+    wanted = _status_filter(request)
+    rows = []
+    for member in queries.visible_jury_members(request.user).prefetch_related("habilitations__title"):
+        habilitations = [(h, habilitation_status(h, today)) for h in member.habilitations.all()]
+        if wanted and not any(shown.code == wanted for _h, shown in habilitations):
+            continue
+        rows.append({"member": member, "habilitations": habilitations})
     return render(
         request,
         "directory/jury_member_list.html",
-        {"members": members, "breadcrumb": _crumbs(_("Jury members"))},
+        {
+            "rows": rows,
+            "filters": {k: v for k, v in STATUS_FILTERS.items() if k not in ("suspended", "withdrawn")},
+            "wanted": wanted,
+            "breadcrumb": _crumbs(_("Jury members")),
+        },
     )
 
 
@@ -279,6 +316,9 @@ def jury_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     habilitations = list(member.habilitations.all())
+    today = timezone.localdate()
+    for habilitation in habilitations:
+        habilitation.shown = habilitation_status(habilitation, today)  # type: ignore[attr-defined]
     return render(
         request,
         "directory/jury_member_detail.html",
@@ -377,10 +417,17 @@ def jury_profile(request: HttpRequest) -> HttpResponse:
         services.update_jury_profile(request.user, member, services.ProfileChange(phone=form.cleaned_data["phone"]))
         success(request, _("Your profile is saved."))
         return redirect("directory:jury_profile")
+    today = timezone.localdate()
+    habilitations = [(h, habilitation_status(h, today)) for h in member.habilitations.select_related("title")]
     return render(
         request,
         "directory/jury_profile.html",
-        {"member": member, "form": form, "breadcrumb": _crumbs(_("My jury profile"))},
+        {
+            "member": member,
+            "habilitations": habilitations,
+            "form": form,
+            "breadcrumb": _crumbs(_("My jury profile")),
+        },
         status=400 if form.is_bound else 200,
     )
 

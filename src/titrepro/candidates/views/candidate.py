@@ -35,7 +35,7 @@ def candidate_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "candidates/spaces/candidate_home.html",
-        {"records": records, "breadcrumb": crumbs((_("My space"), ""))},
+        {"records": records, "breadcrumb": crumbs((_("My record"), ""))},
     )
 
 
@@ -67,6 +67,6 @@ def candidate_portfolio(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": form.error_list(),
-            "breadcrumb": crumbs((_("My space"), reverse("spaces:candidate_home")), (_("Dossier professionnel"), "")),
+            "breadcrumb": crumbs((_("My record"), reverse("spaces:candidate_home")), (_("Dossier professionnel"), "")),
         },
     )

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.audit.labels import action_label
 from titrepro.candidates import imports, queries, services
 from titrepro.candidates.forms_spaces import (
     AccommodationRequestForm,
     AssessmentForm,
     CandidateForm,
+    CandidateListForm,
     ImportForm,
-    SearchForm,
     VaeFilingForm,
 )
 from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssessment, Pathway
@@ -33,19 +34,37 @@ from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 
 
+def _list_form(request: HttpRequest, candidates: Any) -> CandidateListForm:
+    titles = sorted(set(Pathway.objects.filter(candidate__in=candidates).values_list("title__code", "title__label")))
+    return CandidateListForm(request.GET or None, titles=[(code, f"{code} – {label}") for code, label in titles])
+
+
 @login_required
 def centre_candidate_list(request: HttpRequest) -> HttpResponse:
+    """The work list: filters, sort, pagination that keeps them, export of what is shown (issue 9, item 5)."""
     candidates = queries.managed_candidates(request.user)
-    form = SearchForm(request.GET or None)
-    if form.is_valid() and form.cleaned_data["q"]:
-        candidates = queries.search(candidates, form.cleaned_data["q"])
-    page = Paginator(candidates.order_by("birth_name", "given_names", "pk"), 50).get_page(request.GET.get("page"))
+    form = _list_form(request, candidates)
+    shown = queries.work_list(candidates, **form.filters())
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    rows = [
+        {
+            "candidate": candidate,
+            "pathways": list(candidate.pathways.all()),
+            "last_label": action_label(candidate.last_action) if candidate.last_action else "",  # type: ignore[attr-defined]
+        }
+        for candidate in page
+    ]
     return render(
         request,
         "candidates/spaces/centre_candidate_list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
+            "filters": kept.urlencode(),
+            "filtered": any(form.filters()[k] for k in ("text", "title", "route", "request")),
             "breadcrumb": crumbs((_("Candidates of my centre"), "")),
         },
     )
@@ -304,13 +323,21 @@ def centre_export(request: HttpRequest) -> HttpResponse:
     else:
         centre = get_scoped_or_404(centres, pk=int(centre_id))
     stamp = timezone.localdate().isoformat()
+    # The list's filters, when the export comes from a filtered list: what is shown is what is exported.
+    form = _list_form(request, queries.managed_candidates(request.user))
+    filters = form.filters()
+    only = None
+    if any(filters[k] for k in ("text", "title", "route", "request")):
+        only = queries.work_list(queries.managed_candidates(request.user).filter(centre=centre), **filters).values_list(
+            "pk", flat=True
+        )
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
-            imports.export_xlsx(centre),
+            imports.export_xlsx(centre, only),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.xlsx"'
         return response
-    response = HttpResponse(imports.export_csv(centre), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(imports.export_csv(centre, only), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.csv"'
     return response

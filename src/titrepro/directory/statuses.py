@@ -1,0 +1,83 @@
+"""Statuses read against a day (issue 9, item 4): an approval or a habilitation past its end is
+shown expired, whatever the nightly ``settle`` has written yet, and offers no action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from titrepro.directory.models import Approval, ApprovalStatus, Habilitation
+
+# "Ending soon": the dashboards and the lists warn this long before an end.
+ENDING_WITHIN = timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A status as a page shows it: a code for filters, a label, a DSFR badge colour and a detail."""
+
+    code: str
+    label: str | Promise
+    badge: str
+    detail: str = ""
+
+    @property
+    def badge_class(self) -> str:
+        return f"fr-badge--{self.badge}"
+
+
+STATUS_FILTERS = {
+    "in_force": gettext_lazy("In force"),
+    "ending": gettext_lazy("Ending within three months"),
+    "suspended": gettext_lazy("Suspended"),
+    "expired": gettext_lazy("Expired or ended"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+}
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
+def past_its_end(approval: Approval, today: date) -> bool:
+    return approval.status == ApprovalStatus.EXPIRED or (
+        approval.status in (ApprovalStatus.ACTIVE, ApprovalStatus.SUSPENDED) and approval.valid_until < today
+    )
+
+
+def approval_status(approval: Approval, today: date) -> Shown:
+    if approval.status == ApprovalStatus.WITHDRAWN:
+        detail = _("withdrawn on %(day)s") % {"day": _day(approval.withdrawn_on)} if approval.withdrawn_on else ""
+        return Shown("withdrawn", gettext_lazy("Withdrawn"), "error", detail)
+    if past_its_end(approval, today):
+        return Shown(
+            "expired", gettext_lazy("Expired"), "error", _("ended on %(day)s") % {"day": _day(approval.valid_until)}
+        )
+    until = _("until %(day)s") % {"day": _day(approval.valid_until)}
+    if approval.status == ApprovalStatus.SUSPENDED:
+        return Shown("suspended", gettext_lazy("Suspended"), "warning", until)
+    if approval.valid_until <= today + ENDING_WITHIN:
+        return Shown("ending", gettext_lazy("Ending soon"), "warning", until)
+    return Shown("in_force", gettext_lazy("Active"), "success", until)
+
+
+def habilitation_status(habilitation: Habilitation, today: date) -> Shown:
+    if habilitation.ended_on is not None and habilitation.ended_on <= today:
+        return Shown(
+            "expired",
+            pgettext_lazy("habilitation", "Ended"),
+            "error",
+            pgettext("habilitation", "ended on %(day)s") % {"day": _day(habilitation.ended_on)},
+        )
+    if habilitation.valid_until < today:
+        detail = pgettext("habilitation", "ended on %(day)s") % {"day": _day(habilitation.valid_until)}
+        return Shown("expired", pgettext_lazy("habilitation", "Expired"), "error", detail)
+    until = _("until %(day)s") % {"day": _day(habilitation.valid_until)}
+    if habilitation.valid_until <= today + ENDING_WITHIN:
+        return Shown("ending", pgettext_lazy("habilitation", "Ending soon"), "warning", until)
+    return Shown("in_force", gettext_lazy("In force"), "success", until)

@@ -1,0 +1,40 @@
+"""Issue 9, item 4: a VAE file accepted by silence no longer sits among those waiting for a
+decision with a "Decide" link; homonyms are told apart by their birth date."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext
+from tests.factories import agent_of, make_candidate, make_centre, make_vae_application, today
+from tests.helpers import login_as
+
+from titrepro.candidates.queries import vae_status
+
+
+@pytest.mark.django_db
+def test_accepted_by_silence_is_shown_apart_without_a_decide_link(client: Client) -> None:
+    centre = make_centre()
+    first = make_candidate(
+        centre=centre, birth_name="MOREAU", given_names="Chloé", birth_date=datetime.date(1990, 1, 2)
+    )
+    second = make_candidate(
+        centre=centre, birth_name="MOREAU", given_names="Chloé", birth_date=datetime.date(1995, 6, 7)
+    )
+    waiting = make_vae_application(candidate=first, filed_on=today() - datetime.timedelta(days=10))
+    silent = make_vae_application(candidate=second, accepted_by_silence=True)
+    login_as(client, agent_of(centre.authority))
+    page = client.get(reverse("spaces:authority_vae_list")).content.decode()
+    pending, settled = page.split('id="settled"')
+    assert reverse("spaces:authority_vae_decide", args=[waiting.pk]) in pending
+    assert reverse("spaces:authority_vae_decide", args=[silent.pk]) not in page
+    due = vae_status(silent, today()).decision_due
+    assert due is not None
+    accepted_on = formats.date_format(due, "j F Y")
+    assert gettext("accepted by silence on %(day)s") % {"day": accepted_on} in settled
+    assert "02/01/1990" in pending
+    assert "07/06/1995" in settled
