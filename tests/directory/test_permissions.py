@@ -99,7 +99,7 @@ class TestDirectoryPermissions(PermissionMatrix):
             "directory:jury_profile",
             JURY,
             method="post",
-            body=lambda w: {"phone": "04 00 00 00 00"},
+            body=lambda w: {"phone": "04 72 10 20 30"},
             status=302,
             is_list=True,
         ),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from titrepro.candidates.models import Candidate, Pathway, Route, fold, identity_key
 from titrepro.catalogue.models import Title
 from titrepro.core.spreadsheets import csv_bytes, xlsx_bytes
-from titrepro.core.values import birth_date_problem, phone_problem, text_problem
+from titrepro.core.values import birth_date_problem, normalise_phone, phone_problem, text_problem
 from titrepro.directory.models import ApprovedCentre
 
 COLUMNS = (
@@ -528,7 +528,7 @@ def _check_rows(
                 birth_date=birth_date,
                 birth_place=cells["lieu_naissance"],
                 email=cells["courriel"],
-                phone=cells["telephone"],
+                phone=normalise_phone(str(cells["telephone"])),
                 title_id=title_id,
                 route=route,
                 provider_name=cells["organisme_formation"],

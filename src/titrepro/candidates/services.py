@@ -47,6 +47,7 @@ from titrepro.core import dating
 from titrepro.core.dating import decision_date, not_in_future, plausible
 from titrepro.core.decisions import decide
 from titrepro.core.refusals import Refused
+from titrepro.core.values import normalise_phone
 from titrepro.directory.models import ApprovedCentre
 
 # --- who may do what ----------------------------------------------------------------
@@ -95,6 +96,8 @@ def create_candidate(user: Any, centre: ApprovedCentre, **identity: Any) -> tupl
             _("This person is already a candidate of this centre: %(candidate)s.")
             % {"candidate": duplicates.same_centre},
         )
+    if identity.get("phone"):
+        identity["phone"] = normalise_phone(identity["phone"])
     candidate = Candidate(centre=centre, **identity)
     try:
         candidate.full_clean(exclude=["identity_key"])

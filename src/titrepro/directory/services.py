@@ -21,6 +21,7 @@ from titrepro.catalogue.models import Title, TitleVersion
 from titrepro.catalogue.queries import current_version
 from titrepro.core.dating import decision_date, plausible
 from titrepro.core.refusals import Refused
+from titrepro.core.values import normalise_phone, phone_problem
 from titrepro.directory.lifecycles import APPROVAL
 from titrepro.directory.messages import habilitation_reason_message, refusal
 from titrepro.directory.models import (
@@ -246,11 +247,14 @@ class ProfileChange:
 def update_jury_profile(actor: Any, member: JuryMember, change: ProfileChange) -> JuryMember:
     """The member updates their contact details."""
     check_own_member(actor, member)
+    if problem := phone_problem(change.phone):
+        raise Refused("invalid_phone", problem, "phone")
+    phone = normalise_phone(change.phone)
     with transaction.atomic():
         before = member.phone
-        member.phone = change.phone
+        member.phone = phone
         member.save(update_fields=["phone"])
-        record(actor=actor, action="jury_member.profile_updated", target=member, data={"phone": [before, change.phone]})
+        record(actor=actor, action="jury_member.profile_updated", target=member, data={"phone": [before, phone]})
     return member
 
 

@@ -414,9 +414,13 @@ def jury_profile(request: HttpRequest) -> HttpResponse:
     member = queries.own_jury_member(request.user)
     form = ProfileForm(_data(request), initial={"phone": member.phone})
     if form.is_valid():
-        services.update_jury_profile(request.user, member, services.ProfileChange(phone=form.cleaned_data["phone"]))
-        success(request, _("Your profile is saved."))
-        return redirect("directory:jury_profile")
+        try:
+            services.update_jury_profile(request.user, member, services.ProfileChange(phone=form.cleaned_data["phone"]))
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            success(request, _("Your profile is saved."))
+            return redirect("directory:jury_profile")
     today = timezone.localdate()
     habilitations = [(h, habilitation_status(h, today)) for h in member.habilitations.select_related("title")]
     return render(
