@@ -39,6 +39,14 @@ def candidate(w: Any) -> list[int]:
     return [w.ours.candidate.pk]
 
 
+def pathway(w: Any) -> list[int]:
+    """The candidate and one of their pathways (made for the row if they have none)."""
+    from tests.factories import make_pathway
+
+    found = w.ours.candidate.pathways.first() or make_pathway(candidate=w.ours.candidate)
+    return [w.ours.candidate.pk, found.pk]
+
+
 def vae(w: Any) -> list[int]:
     return [w.ours.vae.pk]
 
@@ -88,6 +96,22 @@ class TestSpacesPermissions(PermissionMatrix):
             status=302,
         ),
         Row("spaces:centre_export", CENTRE, query=lambda w: {"centre": w.ours.centre.pk}),
+        Row("spaces:centre_candidate_edit", CENTRE, args=candidate),
+        Row(
+            "spaces:centre_candidate_edit",
+            CENTRE,
+            method="post",
+            args=candidate,
+            body=lambda w: {
+                "birth_name": w.ours.candidate.birth_name,
+                "given_names": w.ours.candidate.given_names,
+                "birth_date": w.ours.candidate.birth_date.isoformat(),
+                "birth_place": "Corrigé",
+            },
+            status=302,
+        ),
+        Row("spaces:centre_pathway_add", CENTRE, args=candidate),
+        Row("spaces:centre_pathway_end", CENTRE, args=pathway),
         Row("spaces:centre_assessment_add", CENTRE, args=candidate),
         Row("spaces:centre_vae_file", CENTRE, args=candidate),
         Row("spaces:centre_accommodation_request", CENTRE, args=candidate),

@@ -120,6 +120,28 @@ class CandidateForm(DsfrForm):
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
 
 
+class IdentityForm(CandidateForm):
+    """Correcting a candidate's identity: the centre is not changed here (the admin lists why)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, centres=ApprovedCentre.objects.none(), **kwargs)
+        del self.fields["centre"]
+
+
+class PathwayForm(DsfrForm):
+    title = forms.ModelChoiceField(label=_("Title"), queryset=Title.objects.order_by("code"), to_field_name="code")
+    route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
+    provider_name = forms.CharField(label=_("Training provider"), max_length=200, required=False)
+    started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE_WIDGET)
+
+
+class PathwayEndForm(DsfrForm):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
+    reason = forms.CharField(
+        label=_("Why (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 if TYPE_CHECKING:
     _PathwayField = forms.ModelChoiceField[Pathway]
 else:

@@ -112,6 +112,102 @@ def create_candidate(user: Any, centre: ApprovedCentre, **identity: Any) -> tupl
     return candidate, warnings
 
 
+IDENTITY_FIELDS = ("birth_name", "usual_name", "given_names", "birth_date", "birth_place", "email", "phone")
+
+
+def update_candidate(user: Any, candidate: Candidate, **identity: Any) -> Candidate:
+    """Correct a candidate's identity or contact details (issue 9, item 2): the duplicate check again,
+    the same validation as on entry, one audit entry with every field's before and after."""
+    check_centre_staff(user, candidate.centre)
+    if identity.get("phone"):
+        identity["phone"] = normalise_phone(identity["phone"])
+    with transaction.atomic():
+        row = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        changes = {
+            name: [_plain(getattr(row, name)), _plain(value)]
+            for name, value in identity.items()
+            if name in IDENTITY_FIELDS and getattr(row, name) != value
+        }
+        if not changes:
+            return row
+        duplicates = find_duplicates(
+            row.centre,
+            identity.get("birth_name", row.birth_name),
+            identity.get("given_names", row.given_names),
+            identity.get("birth_date", row.birth_date),
+        )
+        if duplicates.same_centre is not None and duplicates.same_centre.pk != row.pk:
+            raise Refused(
+                "candidate_duplicate_in_centre",
+                _("This person is already a candidate of this centre: %(candidate)s.")
+                % {"candidate": duplicates.same_centre},
+            )
+        for name in changes:
+            setattr(row, name, identity[name])
+        row.identity_key = identity_key(row.birth_name, row.given_names, row.birth_date)
+        try:
+            row.full_clean(exclude=["identity_key"])
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise Refused("candidate_invalid", " ".join(messages), None if field == "__all__" else field) from error
+        row.save()
+        record(actor=user, action="candidate.updated", target=row, data={"changes": changes})
+    return row
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def add_pathway(
+    user: Any,
+    candidate: Candidate,
+    *,
+    title: Title,
+    route: str,
+    provider_name: str = "",
+    started_on: date | None = None,
+) -> Pathway:
+    """A route to a title for the candidate (R-10, R-11); one per title and route."""
+    check_centre_staff(user, candidate.centre)
+    plausible(started_on, "started_on")
+    with transaction.atomic():
+        if Pathway.objects.filter(candidate=candidate, title=title, route=route).exists():
+            raise Refused("pathway_duplicate", _("This candidate already has this route to this title."), "route")
+        pathway = Pathway.objects.create(
+            candidate=candidate, title=title, route=route, provider_name=provider_name, started_on=started_on
+        )
+        record(
+            actor=user,
+            action="pathway.added",
+            target=candidate,
+            data={"title": title.code, "route": route, "started_on": _plain(started_on), "provider": provider_name},
+        )
+    return pathway
+
+
+def end_pathway(user: Any, pathway: Pathway, *, ended_on: date, reason: str = "") -> Pathway:
+    """The pathway ended (training finished or stopped): not after today, not before it started."""
+    check_centre_staff(user, pathway.candidate.centre)
+    not_in_future(ended_on, "ended_on")
+    with transaction.atomic():
+        row = Pathway.objects.select_for_update().select_related("title").get(pk=pathway.pk)
+        if row.ended_on is not None:
+            raise Refused("pathway_already_ended", _("This pathway has already ended."))
+        if row.started_on is not None and ended_on < row.started_on:
+            raise Refused("pathway_end_before_start", _("A pathway cannot end before it starts."), "ended_on")
+        row.ended_on = ended_on
+        row.save(update_fields=["ended_on"])
+        record(
+            actor=user,
+            action="pathway.ended",
+            target=row.candidate,
+            reason=reason,
+            data={"title": row.title.code, "route": row.route, "ended_on": ended_on.isoformat()},
+        )
+    return row
+
+
 # --- import -------------------------------------------------------------------------
 
 

@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("centre/candidats/", centre.centre_candidate_list, name="centre_candidate_list"),
     path("centre/candidats/nouveau/", centre.centre_candidate_new, name="centre_candidate_new"),
     path("centre/candidats/<int:pk>/", centre.centre_candidate_detail, name="centre_candidate_detail"),
+    path("centre/candidats/<int:pk>/modifier/", centre.centre_candidate_edit, name="centre_candidate_edit"),
+    path("centre/candidats/<int:pk>/parcours/nouveau/", centre.centre_pathway_add, name="centre_pathway_add"),
+    path(
+        "centre/candidats/<int:pk>/parcours/<int:pathway_pk>/fin/", centre.centre_pathway_end, name="centre_pathway_end"
+    ),
     path("centre/candidats/<int:pk>/ecf/nouveau/", centre.centre_assessment_add, name="centre_assessment_add"),
     path("centre/candidats/<int:pk>/vae/nouveau/", centre.centre_vae_file, name="centre_vae_file"),
     path(

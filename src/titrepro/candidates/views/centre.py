@@ -25,7 +25,10 @@ from titrepro.candidates.forms_spaces import (
     AssessmentForm,
     CandidateForm,
     CandidateListForm,
+    IdentityForm,
     ImportForm,
+    PathwayEndForm,
+    PathwayForm,
     VaeFilingForm,
 )
 from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssessment, Pathway
@@ -188,6 +191,62 @@ def centre_assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Record the result"),
         _("This candidate has no route yet: an ECF result belongs to a route to a title.") if no_route else "",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the identity or the contact details (issue 9, item 2); audited with before and after."""
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
+    initial = {name: getattr(candidate, name) for name in services.IDENTITY_FIELDS}
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_candidate(request.user, candidate, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, _("The record is corrected."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    return _centre_candidate_form(request, candidate, form, _("Correct the identity"), _("Save the corrections"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
+    form = PathwayForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_pathway(request.user, candidate, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, _("The pathway is added."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    return _centre_candidate_form(request, candidate, form, _("Add a pathway"), _("Add the pathway"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_pathway_end(request: HttpRequest, pk: int, pathway_pk: int) -> HttpResponse:
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
+    pathway = get_scoped_or_404(Pathway.objects.filter(candidate=candidate).select_related("title"), pk=pathway_pk)
+    form = PathwayEndForm(
+        request.POST if request.method == "POST" else None, initial={"ended_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_pathway(
+                request.user, pathway, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
+            )
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, _("The pathway is ended."))
+            return redirect("spaces:centre_candidate_detail", candidate.pk)
+    heading = _("End the pathway %(pathway)s") % {"pathway": f"{pathway.title.code} ({pathway.get_route_display()})"}
+    return _centre_candidate_form(request, candidate, form, heading, _("End the pathway"))
 
 
 @login_required

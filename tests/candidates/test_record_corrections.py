@@ -1,0 +1,111 @@
+"""Issue 9, item 2: a candidate's record can be corrected — identity (duplicate check again, audited
+with before and after), pathways added and ended."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from tests.factories import centre_staff, make_candidate, make_centre, make_pathway, make_title, today
+from tests.helpers import login_as
+
+from titrepro.audit.models import AuditEntry
+from titrepro.candidates.models import Pathway
+
+pytestmark = pytest.mark.django_db
+
+
+def _identity(candidate: object, **changes: str) -> dict[str, str]:
+    data = {
+        "birth_name": candidate.birth_name,  # type: ignore[attr-defined]
+        "usual_name": "",
+        "given_names": candidate.given_names,  # type: ignore[attr-defined]
+        "birth_date": candidate.birth_date.isoformat(),  # type: ignore[attr-defined]
+        "birth_place": candidate.birth_place,  # type: ignore[attr-defined]
+        "email": "",
+        "phone": "",
+    }
+    return {**data, **changes}
+
+
+def test_correct_the_identity_is_audited_with_before_and_after(client: Client) -> None:
+    centre = make_centre()
+    candidate = make_candidate(centre=centre, birth_name="MOREO", birth_place="Lyon")
+    login_as(client, centre_staff(centre))
+    url = reverse("spaces:centre_candidate_edit", args=[candidate.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _identity(candidate, birth_name="MOREAU", phone="0612345678"))
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.birth_name == "MOREAU"
+    assert candidate.phone == "06 12 34 56 78"
+    entry = AuditEntry.objects.get(action="candidate.updated")
+    assert entry.data["changes"]["birth_name"] == ["MOREO", "MOREAU"]
+    detail = client.get(reverse("spaces:centre_candidate_detail", args=[candidate.pk])).content.decode()
+    assert "MOREO → MOREAU" in detail
+
+
+def test_a_correction_that_makes_a_duplicate_is_refused(client: Client) -> None:
+    centre = make_centre()
+    make_candidate(centre=centre, birth_name="MOREAU", given_names="Chloé", birth_date=datetime.date(1990, 1, 2))
+    other = make_candidate(centre=centre, birth_name="MOREO", given_names="Chloé", birth_date=datetime.date(1990, 1, 2))
+    login_as(client, centre_staff(centre))
+    response = client.post(
+        reverse("spaces:centre_candidate_edit", args=[other.pk]), _identity(other, birth_name="MOREAU")
+    )
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    other.refresh_from_db()
+    assert other.birth_name == "MOREO"
+    assert not AuditEntry.objects.filter(action="candidate.updated").exists()
+
+
+def test_a_birth_date_out_of_range_is_refused_on_correction(client: Client) -> None:
+    centre = make_centre()
+    candidate = make_candidate(centre=centre)
+    login_as(client, centre_staff(centre))
+    client.post(
+        reverse("spaces:centre_candidate_edit", args=[candidate.pk]), _identity(candidate, birth_date="2031-01-01")
+    )
+    candidate.refresh_from_db()
+    assert candidate.birth_date.year != 2031
+
+
+def test_add_then_end_a_pathway(client: Client) -> None:
+    centre = make_centre()
+    candidate = make_candidate(centre=centre)
+    title = make_title()
+    login_as(client, centre_staff(centre))
+    added = client.post(
+        reverse("spaces:centre_pathway_add", args=[candidate.pk]),
+        {"title": title.code, "route": "training", "started_on": (today() - datetime.timedelta(days=60)).isoformat()},
+    )
+    assert added.status_code == 302
+    pathway = Pathway.objects.get(candidate=candidate)
+    again = client.post(
+        reverse("spaces:centre_pathway_add", args=[candidate.pk]), {"title": title.code, "route": "training"}
+    )
+    assert again.status_code == 200  # the same route to the same title: refused
+    end_url = reverse("spaces:centre_pathway_end", args=[candidate.pk, pathway.pk])
+    detail = client.get(reverse("spaces:centre_candidate_detail", args=[candidate.pk])).content.decode()
+    assert end_url in detail
+    tomorrow = client.post(end_url, {"ended_on": (today() + datetime.timedelta(days=1)).isoformat()})
+    assert tomorrow.status_code == 200
+    assert client.post(end_url, {"ended_on": today().isoformat()}).status_code == 302
+    pathway.refresh_from_db()
+    assert pathway.ended_on == today()
+    assert list(AuditEntry.objects.filter(action__startswith="pathway.").values_list("action", flat=True)) == [
+        "pathway.added",
+        "pathway.ended",
+    ]
+    assert end_url not in client.get(reverse("spaces:centre_candidate_detail", args=[candidate.pk])).content.decode()
+
+
+def test_another_centres_pathway_is_not_found(client: Client) -> None:
+    centre = make_centre()
+    ours = make_candidate(centre=centre)
+    theirs = make_pathway(candidate=make_candidate(centre=make_centre()))
+    login_as(client, centre_staff(centre))
+    assert client.get(reverse("spaces:centre_pathway_end", args=[ours.pk, theirs.pk])).status_code == 404
