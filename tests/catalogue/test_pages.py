@@ -132,11 +132,28 @@ class TestTitleList:
             ("42463", ["TP-01351"]),
             ("RNCP37680", ["TP-01352"]),
             ("  ", ["TP-01351", "TP-01352"]),
+            # Accents, case and apostrophes do not matter (issue 9, item 6).
+            ("reseaux", ["TP-01351"]),
+            ("RÉSEAUX", ["TP-01351"]),
+            ("systemes et reseaux", ["TP-01351"]),
+            ("d\u2019un technicien réseaux", ["TP-01351"]),
+            ("technicien r\u00e9seaux l\u2019informatique", []),
+            ("d'infrastructures", ["TP-01352"]),
+            ("administrateur d\u2019infrastructures", ["TP-01352"]),
+            ("SECURISEES", ["TP-01352"]),
         ],
     )
     def test_search(self, client: Client, builtin_catalogue: LoadReport, q: str, expected: list[str]) -> None:
         response = get_ok(client, f"/titres/?q={q}")
         assert list_rows(response) == expected
+
+    def test_search_follows_a_corrected_label(self, client: Client, builtin_catalogue: LoadReport) -> None:
+        # The admin saves the label alone: the folded search text follows it.
+        title = Title.objects.get(code="TP-01352")
+        title.label = "Administratrice d\u2019infrastructures sécurisées"
+        title.save(update_fields=["label"])
+        assert list_rows(get_ok(client, "/titres/?q=administratrice")) == ["TP-01352"]
+        assert list_rows(get_ok(client, "/titres/?q=administrateur")) == []
 
     def test_search_keeps_the_query_in_the_field(self, client: Client, builtin_catalogue: LoadReport) -> None:
         response = get_ok(client, "/titres/?q=r%C3%A9seaux")
