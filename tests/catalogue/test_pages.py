@@ -219,10 +219,10 @@ class TestTitleDetail:
             "Code RNCP : RNCP37682",
             "Arrêté du 26 avril 2023",
             "Publié au JO le 13 mai 2023",
-            "Validité : du 1 septembre 2023 au 31 août 2026",
+            "Validité : du 1er septembre 2023 au 31 août 2026",
             "Version 2026",
             "Code RNCP : RNCP42463",
-            "Validité : du 1 septembre 2026 au 31 août 2031",
+            "Validité : du 1er septembre 2026 au 31 août 2031",
             "révisé",
             "en vigueur",
         ):
@@ -330,7 +330,7 @@ class TestVersionDetail:
             "Millésime 02",
             "Date de l’arrêté 26 avril 2023",
             "Date de publication au JO 13 mai 2023",
-            "Validité du 1 septembre 2023 au 31 août 2026",
+            "Validité du 1er septembre 2023 au 31 août 2026",
             "Statut révisé",
             "Version précédente : version 2018 (RNCP31115)",
             "Version suivante : version 2026 (RNCP42463)",
@@ -507,3 +507,31 @@ def test_current_version_is_the_one_in_force_else_the_latest(builtin_catalogue: 
     # 2018 has no known start: an unknown bound is open.
     assert current_label(title, on=date(2010, 1, 1)) == "2018"
     assert current_label(Title.objects.prefetch_related("versions").get(code="TP-01352")) == "2023"
+
+
+CARDINAL_FIRST = re.compile(
+    r"\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "has_a_first"),
+    [
+        ("/titres/TP-01351/", True),
+        ("/titres/TP-01351/versions/2018/", False),
+        ("/titres/TP-01351/versions/2023/", True),
+        ("/titres/TP-01351/versions/2026/", True),
+        ("/titres/TP-01352/", False),
+        (
+            "/simuler/?title=TP-01351&shown=TP-01351&on=2026-09-01&route=unknown&v2023_ccp1=on"
+            "&v2023_ccp1_on=2023-09-01&simulate=1",
+            True,
+        ),
+    ],
+)
+def test_the_first_of_a_month_is_written_1er(
+    client: Client, builtin_catalogue: LoadReport, url: str, has_a_first: bool
+) -> None:
+    text = text_of(get_ok(client, url))
+    assert ("1er " in text) is has_a_first
+    assert not CARDINAL_FIRST.search(text), CARDINAL_FIRST.search(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +19,7 @@ from titrepro.catalogue.loader import _french, field_name
 from titrepro.catalogue.models import Title
 from titrepro.catalogue.queries import spec_from_database
 from titrepro.catalogue.reasons import reason_message
+from titrepro.core.templatetags.french_dates import french_date
 from titrepro.rules import standing as rules
 from titrepro.rules.catalogue import TitleSpec
 
@@ -141,8 +142,7 @@ def _check_references(request: StandingRequest, spec: TitleSpec, on: date) -> li
             errors.append(
                 {
                     "field": field,
-                    "message": _("this date is after the date of the question (%(on)s)")
-                    % {"on": formats.date_format(on, "j F Y")},
+                    "message": _("this date is after the date of the question (%(on)s)") % {"on": french_date(on)},
                 }
             )
 
