@@ -222,5 +222,6 @@ def simulator(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = request.get_full_path()
             return response
-        return render(request, "catalogue/includes/simulator_result_region.html", context)
+        # The result, and out of band the form and the error summary: nothing stale stays on the page.
+        return render(request, "catalogue/includes/simulator_htmx.html", context)
     return render(request, "catalogue/simulator.html", context)
