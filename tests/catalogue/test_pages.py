@@ -12,7 +12,15 @@ from django.test import Client
 from django.urls import reverse
 
 from titrepro.catalogue import queries
-from titrepro.catalogue.models import Confidence, Correspondence, Equivalence, EquivalenceScope, Title, TitleVersion
+from titrepro.catalogue.models import (
+    Confidence,
+    Correspondence,
+    Equivalence,
+    EquivalenceScope,
+    Title,
+    TitleVersion,
+    VersionStatus,
+)
 from titrepro.catalogue.services import LoadReport
 from titrepro.catalogue.templatetags.catalogue_tags import format_duration, number_in_words
 
@@ -46,6 +54,23 @@ TSSR_2023_CCPS = [
         ],
     ),
 ]
+
+
+def provenance_section(response: Any) -> str:
+    """The HTML of the collapsed section "Sources and reliability of the data" (there is one)."""
+    content: str = response.content.decode()
+    assert content.count('id="provenance"') == 1
+    start = content.index('<section class="fr-accordion fr-mb-6w" aria-labelledby="provenance-heading">')
+    return content[start : content.index("</section>", start)]
+
+
+def visible_text(response: Any) -> str:
+    """The page's text without the collapsed provenance section: what a reader sees first."""
+    section = provenance_section(response)
+    body = response.content.decode().replace(section, "")
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.DOTALL)
+    body = re.sub(r"<[^>]+>", " ", body)
+    return " ".join(html.unescape(body).split())
 
 
 def text_of(response: Any) -> str:
@@ -132,11 +157,28 @@ class TestTitleList:
             ("42463", ["TP-01351"]),
             ("RNCP37680", ["TP-01352"]),
             ("  ", ["TP-01351", "TP-01352"]),
+            # Accents, case and apostrophes do not matter (issue 9, item 6).
+            ("reseaux", ["TP-01351"]),
+            ("RÉSEAUX", ["TP-01351"]),
+            ("systemes et reseaux", ["TP-01351"]),
+            ("d\u2019un technicien réseaux", ["TP-01351"]),
+            ("technicien r\u00e9seaux l\u2019informatique", []),
+            ("d'infrastructures", ["TP-01352"]),
+            ("administrateur d\u2019infrastructures", ["TP-01352"]),
+            ("SECURISEES", ["TP-01352"]),
         ],
     )
     def test_search(self, client: Client, builtin_catalogue: LoadReport, q: str, expected: list[str]) -> None:
         response = get_ok(client, f"/titres/?q={q}")
         assert list_rows(response) == expected
+
+    def test_search_follows_a_corrected_label(self, client: Client, builtin_catalogue: LoadReport) -> None:
+        # The admin saves the label alone: the folded search text follows it.
+        title = Title.objects.get(code="TP-01352")
+        title.label = "Administratrice d\u2019infrastructures sécurisées"
+        title.save(update_fields=["label"])
+        assert list_rows(get_ok(client, "/titres/?q=administratrice")) == ["TP-01352"]
+        assert list_rows(get_ok(client, "/titres/?q=administrateur")) == []
 
     def test_search_keeps_the_query_in_the_field(self, client: Client, builtin_catalogue: LoadReport) -> None:
         response = get_ok(client, "/titres/?q=r%C3%A9seaux")
@@ -202,10 +244,10 @@ class TestTitleDetail:
             "Code RNCP : RNCP37682",
             "Arrêté du 26 avril 2023",
             "Publié au JO le 13 mai 2023",
-            "Validité : du 1 septembre 2023 au 31 août 2026",
+            "Validité : du 1er septembre 2023 au 31 août 2026",
             "Version 2026",
             "Code RNCP : RNCP42463",
-            "Validité : du 1 septembre 2026 au 31 août 2031",
+            "Validité : du 1er septembre 2026 au 31 août 2031",
             "révisé",
             "en vigueur",
         ):
@@ -230,29 +272,27 @@ class TestTitleDetail:
         assert "Session titre" in text
         assert "Mise en situation professionnelle" in text
 
-    def test_confidence_badges_and_notes(self, client: Client, builtin_catalogue: LoadReport) -> None:
+    def test_confidence_badges_and_notes_are_in_the_provenance_section(
+        self, client: Client, builtin_catalogue: LoadReport
+    ) -> None:
         response = get_ok(client, "/titres/TP-01351/")
-        content = response.content.decode()
-        badges = re.findall(r'<span class="fr-badge fr-badge--sm [^"]*">.*?</span>(.*?)</span>', content)
-        assert {"non confirmé", "corroboré"} <= set(badges)
-        # Version 2026 is unconfirmed, and says why.
-        assert "Version NON CONFIRMÉE" in text_of(response)
+        section = provenance_section(response)
+        badges = re.findall(r'<span class="fr-badge fr-badge--sm [^"]*">.*?</span>(.*?)</span>', section)
+        assert {str(Confidence.UNCONFIRMED.label), str(Confidence.CORROBORATED.label)} <= set(badges)
+        # Version 2026 is unconfirmed, and the section says why.
+        assert TitleVersion.objects.get(title__code=TSSR, label="2026").notes[:40] in html.unescape(section)
         # On the 2023 page: the transversal competences are reported by one source.
-        content = get_ok(client, "/titres/TP-01351/versions/2023/").content.decode()
-        badges = re.findall(r'<span class="fr-badge fr-badge--sm [^"]*">.*?</span>(.*?)</span>', content)
-        assert {"rapporté", "corroboré"} <= set(badges)
-        assert re.search(
-            r"<li>Communiquer <span class=\"fr-badge[^>]*><span class=\"fr-sr-only\">Fiabilité : </span>rapporté</span>",
-            content,
-        )
+        section = provenance_section(get_ok(client, "/titres/TP-01351/versions/2023/"))
+        badges = re.findall(r'<span class="fr-badge fr-badge--sm [^"]*">.*?</span>(.*?)</span>', section)
+        assert {str(Confidence.REPORTED.label), str(Confidence.CORROBORATED.label)} <= set(badges)
+        assert re.search(r"<li>Communiquer <span class=\"fr-badge[^>]*><span class=\"fr-sr-only\">", section)
 
     def test_sources(self, client: Client, builtin_catalogue: LoadReport) -> None:
-        response = get_ok(client, "/titres/TP-01351/")
-        content = response.content.decode()
-        assert '<h2 id="sources">Sources</h2>' in content
-        assert '<li id="source-S1">' in content
-        assert 'href="https://fr.scribd.com/document/716657873/Fiche-de-communication-TSSR-2023"' in content
-        assert '<a href="#source-S1">S1</a>' in content
+        section = provenance_section(get_ok(client, "/titres/TP-01351/"))
+        assert '<h3 class="fr-h6" id="sources">' in section
+        assert '<li id="source-S1">' in section
+        assert 'href="https://fr.scribd.com/document/716657873/Fiche-de-communication-TSSR-2023"' in section
+        assert '<a href="#source-S1">S1</a>' in section
 
     def test_a_title_without_versions_still_has_a_page(self, client: Client, db: None) -> None:
         Title.objects.create(code="TP-00001", label="Titre sans version", level=3)
@@ -313,7 +353,7 @@ class TestVersionDetail:
             "Millésime 02",
             "Date de l’arrêté 26 avril 2023",
             "Date de publication au JO 13 mai 2023",
-            "Validité du 1 septembre 2023 au 31 août 2026",
+            "Validité du 1er septembre 2023 au 31 août 2026",
             "Statut révisé",
             "Version précédente : version 2018 (RNCP31115)",
             "Version suivante : version 2026 (RNCP42463)",
@@ -404,7 +444,7 @@ class TestCorrespondencesAndEquivalences:
         assert "Correspondances entre versions" in text
         assert "CCP de la version 2018 donnant des CCP de la version 2023" in text
         row = row_starting_with(response, "CCP 1 – Exploiter les éléments de l’infrastructure")
-        assert "non confirmé" in row[0]
+        assert row[0] == "CCP 1 – Exploiter les éléments de l’infrastructure et assurer le support aux utilisateurs"
         assert row[1] == (
             "CCP 1 – Assister les utilisateurs en centre de services "
             "CCP 2 – Maintenir, exploiter et sécuriser une infrastructure centralisée"
@@ -490,3 +530,117 @@ def test_current_version_is_the_one_in_force_else_the_latest(builtin_catalogue: 
     # 2018 has no known start: an unknown bound is open.
     assert current_label(title, on=date(2010, 1, 1)) == "2018"
     assert current_label(Title.objects.prefetch_related("versions").get(code="TP-01352")) == "2023"
+
+
+CARDINAL_FIRST = re.compile(
+    r"\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "has_a_first"),
+    [
+        ("/titres/TP-01351/", True),
+        ("/titres/TP-01351/versions/2018/", False),
+        ("/titres/TP-01351/versions/2023/", True),
+        ("/titres/TP-01351/versions/2026/", True),
+        ("/titres/TP-01352/", False),
+        (
+            "/simuler/?title=TP-01351&shown=TP-01351&on=2026-09-01&route=unknown&v2023_ccp1=on"
+            "&v2023_ccp1_on=2023-09-01&simulate=1",
+            True,
+        ),
+    ],
+)
+def test_the_first_of_a_month_is_written_1er(
+    client: Client, builtin_catalogue: LoadReport, url: str, has_a_first: bool
+) -> None:
+    text = text_of(get_ok(client, url))
+    assert ("1er " in text) is has_a_first
+    assert not CARDINAL_FIRST.search(text), CARDINAL_FIRST.search(text)
+
+
+PUBLIC_PAGES = [
+    "/titres/TP-01351/",
+    "/titres/TP-01351/versions/2018/",
+    "/titres/TP-01351/versions/2023/",
+    "/titres/TP-01351/versions/2026/",
+    "/titres/TP-01352/",
+    "/titres/TP-01352/versions/2023/",
+]
+
+
+def all_notes() -> list[str]:
+    """The editorial notes of every catalogue row (the YAML files' ``notes``)."""
+    from titrepro.catalogue import models
+
+    notes = []
+    for model in (
+        models.Title,
+        models.TitleVersion,
+        models.CCP,
+        models.CCS,
+        models.Competence,
+        models.TransversalCompetence,
+        models.EvaluationModality,
+        models.ModalityPart,
+    ):
+        notes += [" ".join(n.split()) for n in model.objects.exclude(notes="").values_list("notes", flat=True)]
+    assert len(notes) > 10
+    return notes
+
+
+class TestPublicContent:
+    """Issue 9, item 6: the public pages show the official content; provenance is folded away."""
+
+    @pytest.mark.parametrize("url", PUBLIC_PAGES)
+    def test_no_editorial_note_in_the_visible_content(
+        self, client: Client, builtin_catalogue: LoadReport, url: str
+    ) -> None:
+        visible = visible_text(get_ok(client, url))
+        for note in all_notes():
+            assert note[:60] not in visible, note
+        for phrase in ("n’a pas été lu", "revised", "À vérifier", "Notes rédigées par une IA", "non officiel"):
+            assert phrase not in visible, phrase
+        # No source key (S1, S22, FC...) and no confidence badge outside the section.
+        assert not re.search(r"\b(S\d{1,2}|FC)\b", visible), re.search(r"\b(S\d{1,2}|FC)\b", visible)
+        for confidence in Confidence:
+            if confidence != Confidence.CONFIRMED:
+                assert f" {confidence.label} " not in f" {visible} ", confidence
+
+    @pytest.mark.parametrize("url", PUBLIC_PAGES)
+    def test_the_provenance_is_whole_in_a_collapsed_section(
+        self, client: Client, builtin_catalogue: LoadReport, url: str
+    ) -> None:
+        from django.utils.translation import gettext
+
+        response = get_ok(client, url)
+        section = provenance_section(response)
+        assert gettext("Sources and reliability of the data") in html.unescape(section)
+        assert 'aria-expanded="false" aria-controls="provenance"' in section
+        assert '<div class="fr-collapse" id="provenance">' in section
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+        title = response.context["title"]
+        assert " ".join(title.notes.split())[:60] in text
+        version = response.context.get("version") or response.context["current"]
+        assert " ".join(version.notes.split())[:60] in text
+        for source in title.source_list.all():
+            assert f'<li id="source-{source.key}">' in section
+
+    def test_the_sections_notes_cover_the_version_shown(self, client: Client, builtin_catalogue: LoadReport) -> None:
+        text = text_of(get_ok(client, "/titres/TP-01351/versions/2023/"))
+        practical = TitleVersion.objects.get(title__code=TSSR, label="2023").modalities.get(kind="practical_assessment")
+        assert " ".join(practical.notes.split()) in text
+
+    def test_one_status_badge_per_version(self, client: Client, builtin_catalogue: LoadReport) -> None:
+        response = get_ok(client, "/titres/TP-01351/")
+        content = response.content.decode().replace(provenance_section(response), "")
+        cards = re.findall(r'<div class="fr-card__start">(.*?)</div>', content, re.DOTALL)
+        assert len(cards) == 3
+        for card in cards:
+            assert len(re.findall(r"class=\"fr-badge ", card)) == 1, card
+        statuses = {str(label) for _value, label in VersionStatus.choices}
+        version_page = get_ok(client, "/titres/TP-01351/versions/2026/")
+        content = version_page.content.decode().replace(provenance_section(version_page), "")
+        badges = [cell_text(b) for b in re.findall(r'<p class="fr-badge[^"]*">(.*?)</p>', content, re.DOTALL)]
+        assert len([b for b in badges if b in statuses]) == 1, badges

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -223,3 +224,57 @@ def test_csp_nonce_is_used_by_every_script(
         assert 'src="/static/' in script
     assert "<style" not in content
     assert " style=" not in content
+
+
+def test_a_corrected_submission_shows_no_stale_error(client: Client, builtin_catalogue: LoadReport) -> None:
+    """Issue 9, item 8, without htmx: after an error, the corrected form gives a clean page."""
+    from django.utils.translation import gettext
+
+    wrong = get_ok(client, simulate(v2023_ccp1="on", v2023_ccp1_on="2030-01-01"))
+    content = wrong.content.decode()
+    assert 'id="error-summary"' in content
+    assert 'aria-invalid="true"' in content
+    assert f"<title>{gettext('Error:')}" in html.unescape(content)
+    assert response_has_no_result(wrong)
+
+    right = get_ok(client, simulate(v2023_ccp1="on", v2023_ccp1_on="2024-06-14"))
+    content = html.unescape(right.content.decode())
+    assert 'id="error-summary"' not in content
+    assert 'aria-invalid="true"' not in content
+    assert "fr-message--error" not in content
+    assert "fr-input-group--error" not in content
+    assert gettext("Error:") not in content[content.index("<title>") : content.index("</title>")]
+    assert right.context["result"] is not None
+
+
+def response_has_no_result(response: Any) -> bool:
+    return response.context["result"] is None
+
+
+def test_a_ccp_obtained_before_its_version_is_refused_next_to_the_field(
+    client: Client, builtin_catalogue: LoadReport
+) -> None:
+    """Issue 9, item 3: a 2026-version CCP "obtained" in 2020 (before the version existed)."""
+    from titrepro.catalogue.standing import before_version_message
+
+    version = TitleVersion.objects.get(title__code=TSSR, label="2026")
+    response = get_ok(client, simulate(v2026_ccp1="on", v2026_ccp1_on="2020-06-14"))
+    content = html.unescape(response.content.decode())
+    message = before_version_message(version.label, version.valid_from)
+    assert f'<p class="fr-message fr-message--error" id="id_v2026_ccp1_on_error">{message}' in content or re.search(
+        rf'id="id_v2026_ccp1_on_error"[^>]*>\s*{re.escape(message)}', content
+    ), content[content.index('id="error-summary"') :][:800]
+    assert 'href="#id_v2026_ccp1_on"' in content
+    assert response.context["result"] is None
+
+
+def test_a_ccp_obtained_after_today_is_refused_next_to_the_field(client: Client, builtin_catalogue: LoadReport) -> None:
+    from titrepro.catalogue.standing import after_today_message
+    from titrepro.core.dating import today
+
+    params = simulate(v2026_ccp1="on", v2026_ccp1_on=(today() + timedelta(days=30)).isoformat())
+    params["on"] = (today() + timedelta(days=365)).isoformat()
+    response = get_ok(client, params)
+    content = html.unescape(response.content.decode())
+    assert re.search(rf'id="id_v2026_ccp1_on_error"[^>]*>\s*{re.escape(after_today_message())}', content)
+    assert response.context["result"] is None

@@ -53,7 +53,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "title": TSSR,
         "on": "2027-03-01",
         "route": "accumulation",
-        "holdings": [ccp("2026", 2, "2027-01-15")],
+        "holdings": [ccp("2026", 2, "2026-11-15")],
     },
     "2018 holder after the grace year": {"title": TSSR, "on": "2025-01-01", "holdings": [ccp("2018", 1, "2021-06-14")]},
 }
@@ -199,3 +199,91 @@ def test_another_catalogue_file_answers_without_the_database(tmp_path: Path) -> 
             stderr=io.StringIO(),
         )
     assert caught.value.returncode == 2
+
+
+# Impossible dates (issue 9, item 3): each refused with its reason, next to its field, the same
+# way through the API, the CLI and the simulator page (one check: catalogue.standing).
+IMPOSSIBLE = [
+    pytest.param(
+        {"title": TSSR, "on": "2026-11-28", "holdings": [ccp("2026", 1, "2020-06-14")]},
+        "holdings[0].obtained_on",
+        "before_version",
+        id="ccp-before-its-version",
+    ),
+    pytest.param(
+        {"title": TSSR, "on": "2026-11-28", "holdings": [ccp("2023", 1, "2023-08-31")]},
+        "holdings[0].obtained_on",
+        "before_version",
+        id="ccp-the-day-before-its-version",
+    ),
+    pytest.param(
+        {"title": TSSR, "on": "2027-06-01", "holdings": [ccp("2026", 1, "2027-01-15")]},
+        "holdings[0].obtained_on",
+        "after_today",
+        id="ccp-obtained-after-today",
+    ),
+    pytest.param(
+        {
+            "title": TSSR,
+            "on": "2027-06-01",
+            "events": [{"kind": "failure", "session_kind": "title", "title": TSSR, "on": "2027-02-01"}],
+        },
+        "events[0].on",
+        "after_today",
+        id="failure-after-today",
+    ),
+]
+
+
+def impossible_message(reason: str, payload: dict[str, Any]) -> str:
+    from titrepro.catalogue.queries import spec_from_database
+    from titrepro.catalogue.standing import after_today_message, before_version_message
+
+    if reason == "after_today":
+        return after_today_message()
+    holding = payload["holdings"][0]
+    version = spec_from_database(TSSR).version(holding["version"])
+    assert version is not None
+    return before_version_message(version.label, version.valid_from)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("payload", "field", "reason"), IMPOSSIBLE)
+def test_impossible_dates_are_refused_with_the_reason(
+    payload: dict[str, Any], field: str, reason: str, builtin_catalogue: object, client: Client, tmp_path: Path
+) -> None:
+    message = impossible_message(reason, payload)
+    status, body = via_api(client, payload)
+    assert status == 422
+    assert body["code"] == "invalid_request"
+    assert {"field": field, "message": message} in [
+        {"field": e["field"], "message": e["message"]} for e in body["errors"]
+    ]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("standing", str(path), stderr=err)
+    assert caught.value.returncode == 2
+    assert f"{field}: {message}" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_ccp_of_a_version_without_a_start_date_is_not_refused(builtin_catalogue: object, client: Client) -> None:
+    status, _body = via_api(client, {"title": TSSR, "on": "2020-01-01", "holdings": [ccp("2018", 1, "2012-06-14")]})
+    assert status == 200
+
+
+@pytest.mark.django_db
+def test_a_ccp_obtained_the_first_day_of_its_version_and_today_is_accepted(
+    builtin_catalogue: object, client: Client
+) -> None:
+    from titrepro.core.dating import today
+
+    payload = {
+        "title": TSSR,
+        "on": "2027-06-01",
+        "holdings": [ccp("2023", 1, "2023-09-01"), ccp("2026", 1, today().isoformat())],
+    }
+    status, _body = via_api(client, payload)
+    assert status == 200

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -17,20 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.core.models import AuthorityDecision
+from titrepro.core.values import fold as fold  # moved down to core (the catalogue search folds too)
 from titrepro.core.values import validate_birth_date, validate_phone, validate_text
 
 PORTFOLIO_MAX_BYTES = 10 * 1024 * 1024
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case, without accents, punctuation or repeated spaces: ``"  Lefèvre-D'Arc "`` -> ``"lefevre d arc"``."""
-    if text.isascii():
-        return _NOT_WORD.sub(" ", text.lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", bare.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae")).strip()
 
 
 def identity_key(birth_name: str, given_names: str, birth_date: date) -> str:

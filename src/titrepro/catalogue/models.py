@@ -8,10 +8,14 @@ official texts are not all readable and the catalogue must say so.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from titrepro.core.values import fold
 
 TITLE_CODE_PATTERN = r"^TP-\d{5}$"
 RNCP_CODE_PATTERN = r"^RNCP\d{3,6}$"
@@ -56,6 +60,9 @@ class Title(Sourced):
     nsf_codes = models.JSONField(_("NSF codes"), default=list, blank=True)
     rome_codes = models.JSONField(_("ROME codes"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Code, label and short label folded (core.values.fold): the public search compares folded
+    # words, so "reseaux", "RÉSEAUX" and "d'infrastructures" match on SQLite and PostgreSQL alike.
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -71,6 +78,18 @@ class Title(Sourced):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep ``search_text`` in step with the words it folds (the loader and the admin both save here)."""
+        self.search_text = title_search_text(self.code, self.label, self.short_label)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"code", "label", "short_label"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+
+def title_search_text(code: str, label: str, short_label: str) -> str:
+    return fold(" ".join((code, label, short_label)))[:400]
 
 
 class Source(models.Model):

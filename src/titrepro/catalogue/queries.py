@@ -28,6 +28,7 @@ from titrepro.catalogue.models import (
     Title,
     TitleVersion,
 )
+from titrepro.core.values import fold
 from titrepro.rules.catalogue import CorrespondenceSpec, EquivalenceSpec, TitleSpec, VersionSpec, chronological
 
 _TITLE_CODE = re.compile(r"^tp[\s-]*(\d{5})$", re.IGNORECASE)
@@ -47,19 +48,33 @@ def normalise_query(q: str) -> str:
     return q
 
 
+def search_words(q: str) -> list[str]:
+    """The folded words of a search that must all be found: "d’un technicien RÉSEAUX" -> technicien, reseaux.
+
+    Words of one or two letters (elided articles l’ d’, "un", "et") are dropped unless the
+    search has nothing else.
+    """
+    words = fold(q).split()
+    return [word for word in words if len(word) > 2] or words
+
+
 def search_titles(q: str = "") -> QuerySet[Title]:
     """Titles matching ``q`` on their code, label, short label or the RNCP code of any version.
 
+    Accents, case, punctuation and apostrophes do not count: every folded word of the
+    search must be in the title's ``search_text`` (same on SQLite and PostgreSQL).
     An empty ``q`` gives every title. Versions come prefetched (in the model's
     order) so ``current_version`` costs no query.
     """
     titles = Title.objects.prefetch_related("versions")
     q = normalise_query(q)
-    if q:
+    words = search_words(q)
+    if words:
         rncp_match = TitleVersion.objects.filter(title=OuterRef("pk"), rncp_code__icontains=q)
-        titles = titles.filter(
-            Q(code__icontains=q) | Q(label__icontains=q) | Q(short_label__icontains=q) | Exists(rncp_match)
-        )
+        in_text = Q()
+        for word in words:
+            in_text &= Q(search_text__contains=word)
+        titles = titles.filter(in_text | Exists(rncp_match))
     return titles.order_by("code")
 
 

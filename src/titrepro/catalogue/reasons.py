@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from titrepro.core.templatetags.french_dates import french_date
 from titrepro.rules.standing import Reason
 
 
 def reason_message(reason: Reason) -> str:
     values = {
         "version": reason.version or "",
-        "on": formats.date_format(reason.on, "j F Y") if reason.on else "",
+        "on": french_date(reason.on),
     }
     messages = {
         "title_held": _("The title is held: a title never expires."),

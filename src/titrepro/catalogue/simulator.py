@@ -17,13 +17,13 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from titrepro.catalogue.models import CCP, CCS, Title, TitleVersion
 from titrepro.catalogue.simulator_forms import CatalogueTitle, SimulatorForm, version_rows
 from titrepro.catalogue.standing import StandingInputError, answer
+from titrepro.core.templatetags.french_dates import french_date
 
 SIMULATE = "simulate"
 
@@ -32,7 +32,7 @@ def _day(value: str | date | None) -> str:
     if value is None:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return formats.date_format(day, "j F Y")
+    return french_date(day)
 
 
 def _catalogue_title(code: str) -> CatalogueTitle | None:
@@ -222,5 +222,6 @@ def simulator(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = request.get_full_path()
             return response
-        return render(request, "catalogue/includes/simulator_result_region.html", context)
+        # The result, and out of band the form and the error summary: nothing stale stays on the page.
+        return render(request, "catalogue/includes/simulator_htmx.html", context)
     return render(request, "catalogue/simulator.html", context)

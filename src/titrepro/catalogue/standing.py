@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +19,8 @@ from titrepro.catalogue.loader import _french, field_name
 from titrepro.catalogue.models import Title
 from titrepro.catalogue.queries import spec_from_database
 from titrepro.catalogue.reasons import reason_message
+from titrepro.core.dating import today
+from titrepro.core.templatetags.french_dates import french_date
 from titrepro.rules import standing as rules
 from titrepro.rules.catalogue import TitleSpec
 
@@ -132,26 +134,57 @@ _UNION_TAGS = {
 }
 
 
-def _check_references(request: StandingRequest, spec: TitleSpec, on: date) -> list[dict[str, str]]:
-    """Unknown version or CCP numbers of the title asked about, and dates in the future."""
-    errors: list[dict[str, str]] = []
+def after_today_message() -> str:
+    return _("this date is after today (%(today)s): give the date it happened") % {"today": french_date(today())}
 
-    def future(field: str, day: date | None) -> None:
+
+def before_version_message(label: str, valid_from: date | None) -> str:
+    return _("version %(label)s came into force on %(on)s: a CCP of it cannot be obtained before") % {
+        "label": label,
+        "on": french_date(valid_from),
+    }
+
+
+def _check_references(request: StandingRequest, spec: TitleSpec, on: date) -> list[dict[str, str]]:
+    """Unknown version or CCP numbers of the title asked about, and impossible dates.
+
+    A date is impossible when it is after the date of the question, when something that
+    already happened (a CCP obtained, a session sat, a VAE notice) is dated after today,
+    or when a CCP is obtained before its version came into force. One error per field.
+    """
+    errors: list[dict[str, str]] = []
+    server_day = today()
+
+    def future(field: str, day: date | None, *, happened: bool = True) -> bool:
         if day is not None and day > on:
             errors.append(
                 {
                     "field": field,
-                    "message": _("this date is after the date of the question (%(on)s)")
-                    % {"on": formats.date_format(on, "j F Y")},
+                    "message": _("this date is after the date of the question (%(on)s)") % {"on": french_date(on)},
                 }
             )
+            return True
+        if happened and day is not None and day > server_day:
+            errors.append({"field": field, "message": after_today_message()})
+            return True
+        return False
 
     for index, holding in enumerate(request.holdings):
         here = f"holdings[{index}]"
-        future(f"{here}.obtained_on", holding.obtained_on)
+        dated_wrong = future(f"{here}.obtained_on", holding.obtained_on)
         if isinstance(holding, EquivalenceHoldingIn) or holding.title != spec.code:
             continue
         version = spec.version(holding.version) if holding.version is not None else None
+        if (
+            isinstance(holding, CcpHoldingIn)
+            and version is not None
+            and version.valid_from is not None
+            and holding.obtained_on < version.valid_from
+            and not dated_wrong
+        ):
+            errors.append(
+                {"field": f"{here}.obtained_on", "message": before_version_message(version.label, version.valid_from)}
+            )
         if holding.version is not None and version is None:
             errors.append(
                 {"field": f"{here}.version", "message": _("unknown version %(label)s") % {"label": holding.version}}
@@ -192,7 +225,7 @@ def _check_references(request: StandingRequest, spec: TitleSpec, on: date) -> li
             errors.append(
                 {"field": f"{here}.version", "message": _("unknown version %(label)s") % {"label": event.version}}
             )
-    future("training_started_on", request.training_started_on)
+    future("training_started_on", request.training_started_on, happened=False)
     return errors
 
 

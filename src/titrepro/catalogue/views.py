@@ -56,7 +56,6 @@ def title_detail(request: HttpRequest, code: str) -> HttpResponse:
         "versions": list(title.versions.all()),
         "current": current,
         "current_in_force": in_force,
-        "current_badge": _("version in force") if in_force else _("latest version"),
         "sessions": queries.modality_sessions(current) if current else [],
         "sources": queries.sources_by_key(title),
         "rome_codes": _rome_codes(title),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -27,6 +28,20 @@ OLDEST_CANDIDATE_YEARS = 100
 # Metropolitan France and the overseas departments and collectivities dialled with a leading 0.
 FRENCH_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
 PHONE = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, without accents, punctuation or repeated spaces: ``"  Lefèvre-D'Arc "`` -> ``"lefevre d arc"``.
+
+    Names of candidates (duplicate detection) and the catalogue's search compare folded text.
+    """
+    if text.isascii():
+        return _NOT_WORD.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", bare.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae")).strip()
 
 
 def text_problem(value: str) -> str | None:

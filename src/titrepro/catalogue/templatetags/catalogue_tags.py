@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from titrepro.catalogue.models import Confidence, Source, Sourced, TitleVersion, VersionStatus
+from titrepro.catalogue.models import Confidence, Source, Sourced, Title, TitleVersion, VersionStatus
 
 register = template.Library()
 
@@ -90,8 +93,7 @@ def version_intro(version: TitleVersion) -> str:
     return version_intro_text(version)
 
 
-@register.inclusion_tag("catalogue/includes/provenance.html")
-def provenance(
+def provenance_context(
     row: Sourced,
     sources: dict[str, Source],
     show_sources: bool = True,
@@ -100,7 +102,7 @@ def provenance(
 ) -> dict[str, object]:
     """The confidence badge (when not confirmed), the source keys and the notes of a row.
 
-    With ``parent`` (the row that contains this one, shown nearby), the badge and
+    With ``parent`` (the row that contains this one, listed nearby), the badge and
     the sources are left out when they are the parent's: a row inherits them.
     """
     inherited_confidence = parent is not None and parent.confidence == row.confidence
@@ -114,6 +116,94 @@ def provenance(
         "badge_class": CONFIDENCE_BADGE_CLASSES.get(row.confidence, "fr-badge--warning"),
         "refs": refs,
         "notes": row.notes if show_notes else "",
+    }
+
+
+@register.inclusion_tag("catalogue/includes/provenance.html")
+def provenance(
+    row: Sourced,
+    sources: dict[str, Source],
+    show_sources: bool = True,
+    parent: Sourced | None = None,
+    show_notes: bool = True,
+) -> dict[str, object]:
+    return provenance_context(row, sources, show_sources, parent, show_notes)
+
+
+@dataclass
+class ProvenanceItem:
+    """One fact of a page in the section "Sources and reliability of the data"."""
+
+    label: str
+    row: Sourced
+    parent: Sourced | None
+
+
+def _version_contents(version: TitleVersion) -> Iterator[ProvenanceItem]:
+    """The rows of a version's CCPs, competences, CCS and modalities (prefetched data only)."""
+    for ccp in version.ccps.all():
+        yield ProvenanceItem(f"CCP {ccp.number} – {ccp.label}", ccp, version)
+        for competence in ccp.competences.all():
+            yield ProvenanceItem(competence.label, competence, ccp)
+    for transversal in version.transversal_competences.all():
+        yield ProvenanceItem(transversal.label, transversal, version)
+    for ccs in version.ccs_list.all():
+        yield ProvenanceItem(f"CCS – {ccs.label}", ccs, version)
+        for competence in ccs.competences.all():
+            yield ProvenanceItem(competence.label, competence, ccs)
+    for modality in sorted(version.modalities.all(), key=lambda m: (m.session_kind, m.position)):
+        where = modality.ccp.label if modality.ccp else modality.ccs.label if modality.ccs else ""
+        label = f"{modality.get_kind_display()} – {where}" if where else str(modality.get_kind_display())
+        yield ProvenanceItem(label, modality, version)
+        for part in modality.parts.all():
+            yield ProvenanceItem(part.label, part, modality)
+
+
+def _has_something_to_say(item: ProvenanceItem) -> bool:
+    context = provenance_context(item.row, {}, parent=item.parent)
+    return bool(context["show_badge"] or context["refs"] or context["notes"])
+
+
+def provenance_items(
+    title: Title, version: TitleVersion | None, versions: Iterable[TitleVersion] = ()
+) -> list[ProvenanceItem]:
+    """What the provenance section lists: the title, the versions named, then ``version`` in full.
+
+    A row that says nothing of its own (confirmed, or its parent's confidence and
+    sources, and no note) is left out.
+    """
+    items = [ProvenanceItem(title.label, title, None)]
+    items += [ProvenanceItem(_("Version %(label)s") % {"label": v.label}, v, title) for v in versions]
+    if version is not None:
+        if version not in versions:
+            items.append(ProvenanceItem(_("Version %(label)s") % {"label": version.label}, version, title))
+        items += _version_contents(version)
+        for line in version.correspondences_out.all():
+            label = _("Correspondence towards CCP %(number)s of version %(label)s") % {
+                "number": line.to_ccp.number,
+                "label": line.to_ccp.version.label,
+            }
+            items.append(ProvenanceItem(label, line, version))
+        for ccp in version.ccps.all():
+            for line in ccp.correspondences_in.all():
+                label = _("Correspondence towards CCP %(number)s of version %(label)s") % {
+                    "number": ccp.number,
+                    "label": version.label,
+                }
+                items.append(ProvenanceItem(label, line, version))
+        items += [ProvenanceItem(e.certification_label, e, version) for e in version.equivalences.all()]
+    return [item for item in items if item.parent is None or _has_something_to_say(item)]
+
+
+@register.inclusion_tag("catalogue/includes/provenance_section.html")
+def provenance_section(
+    title: Title, sources: dict[str, Source], version: TitleVersion | None = None, versions: Any = ()
+) -> dict[str, object]:
+    """The collapsed section "Sources and reliability of the data" of a public page."""
+    return {
+        "title": title,
+        "sources": sources,
+        "items": provenance_items(title, version, list(versions)),
     }
 
 
