@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +17,7 @@ from titrepro.candidates.lifecycles import ACCOMMODATION, VAE
 from titrepro.candidates.models import Accommodation, VaeApplication
 from titrepro.candidates.queries import decidable_accommodations, decidable_vae_applications, vae_status
 from titrepro.core.decisions import DecisionKind
+from titrepro.core.templatetags.french_dates import french_date
 
 
 def _vae_due(application: VaeApplication, today: date) -> Any:
@@ -29,7 +29,7 @@ def _vae_settled(application: VaeApplication, today: date) -> str | None:
     status = vae_status(application, today)
     if not status.tacit or status.decision_due is None:
         return None
-    return _("accepted by silence on %(day)s") % {"day": date_format(status.decision_due, "j F Y")}
+    return _("accepted by silence on %(day)s") % {"day": french_date(status.decision_due)}
 
 
 VAE_DECISION: DecisionKind[VaeApplication] = DecisionKind(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from titrepro.core.refusals import Refused
+from titrepro.core.templatetags.french_dates import french_date
 from titrepro.rules.directory import EXPERIENCE_TOO_SHORT, OUT_OF_JOB_TOO_LONG, HabilitationReason
 from titrepro.rules.parameters import DEFAULT
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(value, "j F Y") if value else ""
+    return french_date(value)
 
 
 def habilitation_reason_message(reason: HabilitationReason) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from titrepro.core.templatetags.french_dates import french_date
 from titrepro.directory.models import Approval, ApprovalStatus, Habilitation
 
 # "Ending soon": the dashboards and the lists warn this long before an end.
@@ -41,7 +41,7 @@ STATUS_FILTERS = {
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j F Y")
+    return french_date(value)
 
 
 def past_its_end(approval: Approval, today: date) -> bool:
