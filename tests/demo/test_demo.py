@@ -67,7 +67,7 @@ def test_staff_accounts_log_in_without_a_phone_with_the_printed_secret_or_demo_c
     staff = Role.objects.filter(kind__in=STAFF_KINDS).select_related("user")
     assert staff.exists()
     for role in staff:
-        device = TotpDevice.objects.get(user=role.user, confirmed_at__isnull=False)
+        device = TotpDevice.objects.get(user=role.user)
         assert device.secret in out.getvalue()  # printed beside its account, for a TOTP application
     printed = io.StringIO()
     call_command("demo", "codes", stdout=printed)
@@ -76,7 +76,9 @@ def test_staff_accounts_log_in_without_a_phone_with_the_printed_secret_or_demo_c
     for role in staff:
         code = current[role.user.username]
         assert code in printed.getvalue()
-        assert otp.verify(TotpDevice.objects.get(user=role.user), code)  # the login page's own check
+        device = TotpDevice.objects.get(user=role.user)
+        assert otp.pending_device(role.user) == device  # the set-up page at the first login offers this secret
+        assert otp.verify(device, code, confirm=True)  # and confirms it with this code (the page's own check)
 
 
 def test_codes_refused_outside_development() -> None:

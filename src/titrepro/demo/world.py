@@ -14,7 +14,7 @@ by silence (``titrepro settle`` has run), some decided; accommodation requests p
 decided; candidates without a route; three homonyms (Chloé MOREAU); and candidat001, whose
 record holds some CCPs of the version in force and misses others.
 
-Staff accounts get a confirmed authenticator whose secret the command prints, and
+Staff accounts get their authenticator's secret in advance (the command prints it), and
 ``titrepro demo codes`` prints their current codes (development only, like the password).
 """
 
@@ -151,13 +151,9 @@ def _role(user: Any, kind: RoleKind, **scope: Any) -> None:
 
 
 def _authenticator(user: Any) -> TotpDevice:
-    """A confirmed authenticator for a staff account, so it logs in without a phone (``demo codes``)."""
-    device, _created = TotpDevice.objects.get_or_create(
-        user=user, defaults={"secret": pyotp.random_base32(), "confirmed_at": timezone.now()}
-    )
-    if device.confirmed_at is None:
-        device.confirmed_at = timezone.now()
-        device.save(update_fields=["confirmed_at"])
+    """The staff account's authenticator, its secret chosen in advance: the first login's set-up page
+    shows this secret and confirms it with a first code (``demo codes`` prints it), as for anyone."""
+    device, _created = TotpDevice.objects.get_or_create(user=user, defaults={"secret": pyotp.random_base32()})
     return device
 
 
@@ -278,7 +274,7 @@ def build(today: date | None = None) -> list[Account]:
 def codes(now: datetime | None = None) -> Iterator[tuple[str, str]]:
     """The current second-factor code of every demonstration staff account (development only)."""
     require_development()
-    devices = TotpDevice.objects.filter(user__username__endswith=f"@{DOMAIN}", confirmed_at__isnull=False)
+    devices = TotpDevice.objects.filter(user__username__endswith=f"@{DOMAIN}")
     for device in devices.select_related("user").order_by("user__username"):
         totp = pyotp.TOTP(device.secret)
         yield device.user.username, totp.at(now) if now else totp.now()

@@ -38,8 +38,8 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.role}: {account.scope}")
         self.stdout.write(
-            "Staff accounts ask for a two-factor code: `titrepro demo codes` prints the current ones,"
-            " or add a secret below to any TOTP application (development only)."
+            "Staff accounts set up two-factor authentication at their first login: `titrepro demo codes`"
+            " prints their current codes, or add a secret below to any TOTP application (development only)."
         )
         for account in accounts:
             if account.totp_secret:
