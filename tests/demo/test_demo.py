@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 
@@ -87,20 +86,9 @@ def test_codes_refused_outside_development() -> None:
         call_command("demo", "codes", stdout=io.StringIO())
 
 
-def test_codes_refused_with_production_settings(tmp_path: object) -> None:
+def test_codes_refused_with_production_settings(production_env: dict[str, str]) -> None:
     """The real command under TITREPRO_ENV=production (every required setting given) refuses."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "titrepro.settings",  # not the tests' own
-        "TITREPRO_ENV": "production",
-        "TITREPRO_SECRET_KEY": "production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "TITREPRO_ALLOWED_HOSTS": "titrepro.example.org",
-        "TITREPRO_AUDIT_KEY": "production-like-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "TITREPRO_EMAIL_HOST": "smtp.example.org",
-        "TITREPRO_EMAIL_HOST_USER": "titrepro",
-        "TITREPRO_EMAIL_HOST_PASSWORD": "not-a-real-one",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/production.sqlite3",
-    }
+    env = production_env
     done = subprocess.run(
         [sys.executable, "-m", "titrepro", "demo", "codes"], env=env, capture_output=True, text=True, check=False
     )

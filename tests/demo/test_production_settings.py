@@ -7,10 +7,8 @@ says so first (titrepro.E001), until ``titrepro createcachetable`` has run.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core import checks
@@ -43,19 +41,8 @@ def test_local_memory_cache_needs_no_table() -> None:
     assert cache_table_check(databases=["default"]) == []  # tests and development: LocMemCache
 
 
-def test_check_deploy_names_the_missing_table_with_production_settings(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "titrepro.settings",
-        "TITREPRO_ENV": "production",
-        "TITREPRO_SECRET_KEY": "production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "TITREPRO_ALLOWED_HOSTS": "titrepro.example.org",
-        "TITREPRO_AUDIT_KEY": "production-like-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "TITREPRO_EMAIL_HOST": "smtp.example.org",
-        "TITREPRO_EMAIL_HOST_USER": "titrepro",
-        "TITREPRO_EMAIL_HOST_PASSWORD": "not-a-real-one",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/production.sqlite3",
-    }
+def test_check_deploy_names_the_missing_table_with_production_settings(production_env: dict[str, str]) -> None:
+    env = production_env
 
     def titrepro(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 - our own command, fixed arguments
