@@ -13,6 +13,9 @@ PYTHON ?= python3
 CHROMIUM ?= /usr/bin/chromium
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k title -x"`.
 PYTEST_ARGS ?=
+# Where `make run` serves, e.g. `make run PORT=8001` (or HOST=0.0.0.0 to reach it from another machine).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 # uv itself: the `uv` on PATH if it really runs (a pyenv shim may exist without
 # uv behind it), otherwise the module that `pip install --user uv` provides.
@@ -28,24 +31,35 @@ export UV_PYTHON := $(firstword $(PYENV_312))/bin/python3.12
 endif
 endif
 
-RUN := $(UV) run --frozen
+# After the bootstrap the environment is what it should be: never let `uv run` sync it again (by
+# default it would add the dev group, which `make run` does not need).
+RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help bootstrap browser run test lint check
+.PHONY: help uv bootstrap bootstrap-run browser run test lint check
 
 help:
-	@echo "make run    install everything, load the built-in catalogue, serve http://127.0.0.1:8000/ (and run the task worker)"
-	@echo "make test   install everything and run the whole test suite (DATABASE_URL, default SQLite)"
+	@echo "make run    install what running needs, load the built-in catalogue and the demo, serve http://127.0.0.1:8000/"
+	@echo "            (PORT=8001, HOST=0.0.0.0 to change it) and run the task worker"
+	@echo "make test   install the test tools too and run the whole test suite (DATABASE_URL, default SQLite)"
 	@echo "make lint   ruff check, ruff format --check, mypy, lint-imports"
 	@echo "make check  makemigrations --check and check --deploy with production settings"
 
-bootstrap:
+uv:
 	@if ! $(UV) --version >/dev/null 2>&1; then \
 		echo "==> uv not found: installing it with pip (--user)"; \
 		$(PYTHON) -m pip install --user --quiet uv || { \
 			echo "Could not install uv. Install it (https://docs.astral.sh/uv/) and run make again." >&2; exit 1; }; \
 	fi
 	@echo "==> $$($(UV) --version), Python $${UV_PYTHON:-python3.12 found by uv}"
-	$(UV) sync --frozen
+
+# Everything (the dev group: pytest, ruff, mypy...), for test, lint and check. --inexact: what is
+# already there stays, so switching between `make run` and `make test` installs nothing twice.
+bootstrap: uv
+	$(UV) sync --frozen --inexact
+
+# Only what running needs (no dev group).
+bootstrap-run: uv
+	$(UV) sync --frozen --inexact --no-dev
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 browser:
@@ -62,14 +76,14 @@ browser:
 		fi; \
 	fi
 
-run: bootstrap
+run: bootstrap-run
 	$(RUN) titrepro migrate
 	$(RUN) titrepro catalogue load --builtin
 	$(RUN) titrepro demo
 	@# The task worker (large imports, docs/decisions/0021) beside the web server, stopped with it.
 	$(RUN) titrepro db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT; \
-	$(RUN) titrepro runserver 127.0.0.1:8000
+	$(RUN) titrepro runserver $(HOST):$(PORT)
 
 # The database is the one DATABASE_URL names (SQLite when unset); pytest-django
 # creates and drops the test database itself.

@@ -31,6 +31,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -222,14 +223,54 @@ USE_TZ = True
 
 # The cache holds the login throttling counters (accounts/throttle.py). Several
 # workers must share them, so production uses the database (no broker needed;
-# create the table once with `titrepro createcachetable`).
+# create the table once with `titrepro createcachetable`; `titrepro check --deploy
+# --database default` fails with titrepro.E001 while it is missing: cache_table_check below).
+CACHE_TABLE = "titrepro_cache"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         if DEVELOPMENT
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "titrepro_cache"}
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
     )
 }
+
+
+@checks.register(checks.Tags.caches, checks.Tags.database, deploy=True)
+def cache_table_check(
+    app_configs: object = None, databases: object = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """titrepro.E001: a database cache whose table is missing (the login page would answer 500).
+
+    A deployment check that reads the database: it runs with ``titrepro check --deploy --database default``.
+    """
+    from django.conf import settings as live
+    from django.db import DatabaseError, connections
+
+    if not databases:
+        return []
+    errors: list[checks.CheckMessage] = []
+    for alias, cache in live.CACHES.items():
+        if cache.get("BACKEND") != "django.core.cache.backends.db.DatabaseCache":
+            continue
+        table = cache["LOCATION"]
+        for database in databases:  # type: ignore[attr-defined]  # an iterable of aliases
+            try:
+                with connections[database].cursor() as cursor:
+                    exists = table in connections[database].introspection.table_names(cursor)
+            except DatabaseError as error:
+                errors.append(checks.Error(f"Cannot look for the cache table {table!r}: {error}", id="titrepro.E001"))
+                continue
+            if not exists:
+                errors.append(
+                    checks.Error(
+                        f"The cache {alias!r} keeps its entries in the table {table!r} of the database "
+                        f"{database!r}, which does not exist: logging in would fail.",
+                        hint="Run `titrepro createcachetable` once, after `titrepro migrate`.",
+                        id="titrepro.E001",
+                    )
+                )
+    return errors
+
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth import authenticate
@@ -10,10 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
 
-from titrepro.accounts.models import Role, RoleKind
+from titrepro.accounts import otp
+from titrepro.accounts.models import STAFF_KINDS, Role, RoleKind, TotpDevice
 from titrepro.audit.services import verify
 from titrepro.candidates.models import Candidate, Pathway
-from titrepro.demo.world import PASSWORD, build
+from titrepro.demo.world import PASSWORD, build, codes
 from titrepro.directory.models import Approval, ApprovedCentre, Authority, Habilitation, JuryMember
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +27,11 @@ def test_the_world_is_believable_and_its_accounts_work() -> None:
     call_command("demo", stdout=out)
     assert Authority.objects.count() == 2
     assert ApprovedCentre.objects.count() == 3
-    assert set(Approval.objects.values_list("version__label", flat=True)) == {"2023", "2026"}
+    assert set(Approval.objects.values_list("centre", flat=True)) == set(
+        ApprovedCentre.objects.values_list("pk", flat=True)
+    )
     assert JuryMember.objects.count() == 12
-    assert Habilitation.objects.filter(ended_on=None).count() == 12
+    assert Habilitation.objects.filter(ended_on=None).count() == 12  # one of them reached its end (its term)
     assert Candidate.objects.count() == 100
     assert set(Pathway.objects.values_list("route", flat=True)) == {"training", "apprenticeship", "vae", "accumulation"}
     assert {r.kind for r in Role.objects.all()} == set(RoleKind)
@@ -53,3 +58,40 @@ def test_refused_outside_development() -> None:
     with override_settings(DEVELOPMENT=False), pytest.raises(ImproperlyConfigured):
         build()
     assert not Authority.objects.exists()
+
+
+def test_staff_accounts_log_in_without_a_phone_with_the_printed_secret_or_demo_codes() -> None:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    staff = Role.objects.filter(kind__in=STAFF_KINDS).select_related("user")
+    assert staff.exists()
+    for role in staff:
+        device = TotpDevice.objects.get(user=role.user)
+        assert device.secret in out.getvalue()  # printed beside its account, for a TOTP application
+    printed = io.StringIO()
+    call_command("demo", "codes", stdout=printed)
+    current = dict(codes())
+    assert set(current) == {role.user.username for role in staff}
+    for role in staff:
+        code = current[role.user.username]
+        assert code in printed.getvalue()
+        device = TotpDevice.objects.get(user=role.user)
+        assert otp.pending_device(role.user) == device  # the set-up page at the first login offers this secret
+        assert otp.verify(device, code, confirm=True)  # and confirms it with this code (the page's own check)
+
+
+def test_codes_refused_outside_development() -> None:
+    build()
+    with override_settings(DEVELOPMENT=False), pytest.raises(ImproperlyConfigured):
+        call_command("demo", "codes", stdout=io.StringIO())
+
+
+def test_codes_refused_with_production_settings(production_env: dict[str, str]) -> None:
+    """The real command under TITREPRO_ENV=production (every required setting given) refuses."""
+    env = production_env
+    done = subprocess.run(
+        [sys.executable, "-m", "titrepro", "demo", "codes"], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "development only" in done.stderr
+    assert not [line for line in done.stdout.splitlines() if line.strip()[-6:].isdigit()]
