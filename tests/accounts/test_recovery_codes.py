@@ -16,7 +16,7 @@ from django.utils import timezone
 from tests.factories import PASSWORD, user_with_role
 from tests.helpers import login_as
 from titrepro.accounts import recovery
-from titrepro.accounts.models import RecoveryCode, RoleKind, TotpDevice
+from titrepro.accounts.models import RecoveryCode, RoleKind, SecondFactorReset, TotpDevice
 from titrepro.accounts.otp import SESSION_KEY
 from titrepro.audit.models import AuditEntry
 
@@ -150,3 +150,19 @@ def test_who_may_reset_whom(world: dict[str, Any]) -> None:
     for actor in (world["staff"], world["juror"], world["learner"], world["nobody"]):
         with pytest.raises(PermissionDenied):
             recovery.resettable_user(actor, world["juror"].pk)
+
+
+def test_a_jury_member_sets_a_new_device_up_after_a_reset(client: Client, world: dict[str, Any]) -> None:
+    """Jury members choose the second factor; once an authority reset it, it is asked again."""
+    confirmed(world["juror"])
+    login_as(client, world["agent"])
+    client.post(reverse("accounts:device_reset", args=[world["juror"].pk]), {"reason": "téléphone volé"})
+    person = Client()
+    response = person.post(reverse("accounts:login"), {"username": "juror", "password": PASSWORD})
+    assert response["Location"].startswith(reverse("accounts:otp_setup"))
+    assert person.get("/espace/jury/profil/")["Location"].startswith(reverse("accounts:otp_setup"))
+    person.get(reverse("accounts:otp_setup"))
+    device = TotpDevice.objects.get(user=world["juror"])
+    done = person.post(reverse("accounts:otp_setup"), {"code": pyotp.TOTP(device.secret).now(), "next": "/compte/"})
+    assert len(done.context["codes"]) == 10
+    assert not SecondFactorReset.objects.filter(user=world["juror"]).exists()

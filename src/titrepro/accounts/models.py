@@ -178,3 +178,21 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class SecondFactorReset(models.Model):
+    """An authority reset this person's lost authenticator: until they set a new one up, the second
+    factor is asked of them at login whatever their role (``otp.is_required``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reset_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator reset")
+        verbose_name_plural = _("authenticator resets")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.reset_at:%Y-%m-%d})"

@@ -8,8 +8,9 @@ Who may reset whose authenticator (``resettable_users``):
   of their authority (never a national administrator or another agent);
 - nobody their own (``PermissionDenied``). Someone outside the actor's reach is answered like a
   missing account (``Http404``); a role that may reset no one gets ``PermissionDenied``.
-The reset deletes the authenticator and the recovery codes, nothing else: a staff member sets a
-new authenticator up at their next login (``SecondFactorMiddleware``).
+The reset deletes the authenticator and the recovery codes, nothing else, and leaves a
+``SecondFactorReset``: whatever their role, the person sets a new authenticator up at their next
+login (``otp.is_required``, ``SecondFactorMiddleware``); setting it up removes the mark.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from titrepro.accounts.models import RecoveryCode, RoleKind, TotpDevice
+from titrepro.accounts.models import RecoveryCode, RoleKind, SecondFactorReset, TotpDevice
 from titrepro.accounts.permissions import scope_of
 from titrepro.audit.services import record
 from titrepro.core.refusals import Refused
@@ -54,6 +55,8 @@ def generate_codes(user: Any) -> list[str]:
     codes = [_new_code() for _ in range(CODE_COUNT)]
     with transaction.atomic():
         replaced = RecoveryCode.objects.filter(user=user).delete()[0]
+        if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+            SecondFactorReset.objects.filter(user=user).delete()  # a new authenticator is set up
         RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=make_password(code)) for code in codes])
         record(
             actor=user,
@@ -136,6 +139,7 @@ def reset_device(actor: Any, user_id: int, *, reason: str) -> Any:
         if device is not None:
             device.delete()
         codes = RecoveryCode.objects.filter(user=person).delete()[0]
+        SecondFactorReset.objects.update_or_create(user=person, defaults={"reset_by": actor})
         record(
             actor=actor,
             action="second_factor.reset",
