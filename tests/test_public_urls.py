@@ -22,6 +22,16 @@ PUBLIC = [
     Public("accounts:logout", method="post", status=302, needs_catalogue=False),
     # An unknown or expired invitation says so (410 Gone).
     Public("accounts:invitation_accept", kwargs={"token": "bad"}, status=410, needs_catalogue=False),
+    # The footer's pages (core.urls_site) and the password reset by e-mail (accounts.views_recovery).
+    Public("site:accessibility", needs_catalogue=False),
+    Public("site:legal_notice", needs_catalogue=False),
+    Public("site:personal_data", needs_catalogue=False),
+    Public("site:site_map", needs_catalogue=False),
+    Public("accounts:password_reset", needs_catalogue=False),
+    Public("accounts:password_reset_done", needs_catalogue=False),
+    # A link that is not valid says so on the page (no form).
+    Public("accounts:password_reset_confirm", kwargs={"uidb64": "MQ", "token": "bad"}, needs_catalogue=False),
+    Public("accounts:password_reset_complete", needs_catalogue=False),
     # Ninja's root only gives the API its address: nothing there.
     Public("api:api-root", status=404, needs_catalogue=False),
     Public("api:openapi-json", needs_catalogue=False),

@@ -10,10 +10,12 @@ urlpatterns = [
     path("espace/", include("titrepro.accounts.urls_spaces")),
     path("espace/", include("titrepro.directory.urls")),
     path("espace/", include("titrepro.candidates.urls_spaces")),
+    path("", include("titrepro.core.urls_site")),
     path("", include("titrepro.catalogue.urls")),
 ]
 
 # Django's own error pages; under /api/ they answer JSON in the API's one error shape.
 handler400 = "titrepro.core.api.bad_request"
+handler403 = "titrepro.core.api.permission_denied"
 handler404 = "titrepro.core.api.page_not_found"
 handler500 = "titrepro.core.api.server_error"

@@ -87,8 +87,11 @@ def test_set_up_with_a_real_code(client: Client, world: dict[str, Any]) -> None:
     assert "error-summary" in wrong.content.decode()
     code = pyotp.TOTP(device.secret).now()
     done = client.post(reverse("accounts:otp_setup"), {"code": code, "next": "/compte/"})
-    assert done.status_code == 302
-    assert done["Location"] == "/compte/"
+    # Set up: the ten recovery codes are shown, once, with the way on to the page asked for.
+    assert done.status_code == 200
+    assert done.templates[0].name == "accounts/recovery_codes.html"
+    assert len(done.context["codes"]) == 10
+    assert 'href="/compte/"' in done.content.decode()
     device.refresh_from_db()
     assert device.confirmed_at is not None
     assert client.session[SESSION_KEY] == str(world["staff"].pk)

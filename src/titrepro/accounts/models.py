@@ -159,3 +159,40 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for the second factor when the authenticator is lost (issue 9, item 7).
+
+    Ten are made at set-up and shown once; only their hash is stored (Django's password hashers);
+    each is accepted once instead of a TOTP code (``used_at``). New ones replace the old ones."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class SecondFactorReset(models.Model):
+    """An authority reset this person's lost authenticator: until they set a new one up, the second
+    factor is asked of them at login whatever their role (``otp.is_required``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reset_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator reset")
+        verbose_name_plural = _("authenticator resets")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.reset_at:%Y-%m-%d})"

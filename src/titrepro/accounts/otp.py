@@ -15,7 +15,7 @@ import segno
 from django.http import HttpRequest
 from django.utils import timezone
 
-from titrepro.accounts.models import TotpDevice
+from titrepro.accounts.models import SecondFactorReset, TotpDevice
 from titrepro.accounts.permissions import scope_of
 
 SESSION_KEY = "titrepro_second_factor"
@@ -28,7 +28,10 @@ def is_required(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser or scope_of(user).is_staff_role:
         return True
-    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        return True
+    # An authority reset their lost authenticator: they set a new one up (issue 9, item 7).
+    return SecondFactorReset.objects.filter(user=user).exists()
 
 
 def is_passed(request: HttpRequest) -> bool:

@@ -17,3 +17,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inviter/", views.invite, name="invite"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
+# Ways back into an account (views_recovery, issue 9 item 7).
+from titrepro.accounts import views_recovery  # noqa: E402
+
+urlpatterns += [
+    path("mot-de-passe/oubli/", views_recovery.PasswordReset.as_view(), name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", views_recovery.PasswordResetDone.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views_recovery.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/nouveau/fait/", views_recovery.PasswordResetComplete.as_view(), name="password_reset_complete"),
+    path("double-authentification/codes-de-secours/", views_recovery.recovery_codes, name="recovery_codes"),
+    path("securite/<int:user_id>/reinitialiser/", views_recovery.device_reset, name="device_reset"),
+]

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from titrepro.accounts import otp, services, spaces, throttle
+from titrepro.accounts import otp, recovery, services, spaces, throttle, views_recovery
 from titrepro.accounts.forms import CodeForm, InviteForm, LoginForm, SetPasswordForm, TokenForm
 from titrepro.accounts.middleware import SESSION_ENDED
 from titrepro.accounts.models import ApiToken, Role
@@ -100,7 +100,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if otp.verify(device, form.cleaned_data["code"], confirm=True):
             otp.mark_passed(request)
             messages.success(request, _("Two-factor authentication is set up."))
-            return HttpResponseRedirect(target)
+            return views_recovery.show_new_codes(request, target)  # shown once (issue 9, item 7)
         form.add_error("code", _("This code is not right. Check your phone's time and type the latest code."))
     context = {
         "form": form,
@@ -126,7 +126,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         wait = gate.enter()
         if not wait:
-            if otp.verify(device, form.cleaned_data["code"]):
+            code = form.cleaned_data["code"]
+            if otp.verify(device, code) or recovery.use_code(request.user, code):  # or a recovery code
                 gate.success()
                 otp.mark_passed(request)
                 return HttpResponseRedirect(target)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, cast
 
@@ -31,9 +32,9 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyF
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
-from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -41,6 +42,8 @@ from ninja.parser import Parser
 from pydantic import Field
 
 from titrepro.core.refusals import Conflict, Forbidden, NotFound, Refused
+
+logger = logging.getLogger(__name__)
 
 
 class FieldProblem(Schema):
@@ -328,22 +331,44 @@ def json_response(data: dict[str, Any], status: int) -> HttpResponse:
     return HttpResponse(json.dumps(data), status=status, content_type="application/json; charset=utf-8")
 
 
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """The French DSFR page of an error (templates/<status>.html, issue 9 item 7).
+
+    Rendered with the request (the header knows who is logged in, the CSP nonce is sent); if that
+    fails too (the database is down...), a bare French page: an error page never raises.
+    """
+    try:
+        return render(request, template, status=status)
+    except Exception:
+        logger.exception("The error page %s could not be rendered", template)
+        text = _("An unexpected error occurred; it has been logged.")
+        html = f'<!DOCTYPE html><html lang="fr"><title>titrepro</title><main><h1>{text}</h1><a href="/">titrepro</a></main></html>'
+        return HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: a URL under /api/ that no operation takes is a JSON 404 in the shape."""
     if request.path_info.startswith(API_PREFIX):
         return json_response(body("not_found", _("Not found.")), 404)
-    return defaults.page_not_found(request, exception)
+    return _error_page(request, "404.html", 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: a page refused to this user (PermissionDenied outside the API's own handlers)."""
+    if request.path_info.startswith(API_PREFIX):
+        return json_response(body("forbidden", _("Your role does not allow this.")), 403)
+    return _error_page(request, "403.html", 403)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400 (a suspicious request Django refuses before any view)."""
     if request.path_info.startswith(API_PREFIX):
         return json_response(body("bad_request", _("The request is not valid.")), 400)
-    return defaults.bad_request(request, exception)
+    return _error_page(request, "400.html", 400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: never expected, but JSON under /api/ too."""
+    """handler500: never expected, but JSON under /api/ too; a French page elsewhere, no stack trace."""
     if request.path_info.startswith(API_PREFIX):
         return json_response(body("server_error", _("An unexpected error occurred; it has been logged.")), 500)
-    return defaults.server_error(request)
+    return _error_page(request, "500.html", 500)
