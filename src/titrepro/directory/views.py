@@ -325,6 +325,8 @@ def jury_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "habilitations": habilitations,
+            # The member's accounts: a lost authenticator is reset from here (accounts:device_reset).
+            "accounts": [role.user for role in member.roles.filter(pending=False).select_related("user")],
             "history": _history(member, *habilitations),
             "breadcrumb": _crumbs(str(member), _jury_crumb()),
         },
