@@ -4,6 +4,7 @@ with before and after), pathways added and ended."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -109,3 +110,29 @@ def test_another_centres_pathway_is_not_found(client: Client) -> None:
     theirs = make_pathway(candidate=make_candidate(centre=make_centre()))
     login_as(client, centre_staff(centre))
     assert client.get(reverse("spaces:centre_pathway_end", args=[ours.pk, theirs.pk])).status_code == 404
+
+
+def test_invite_the_candidate_from_their_record(client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    """The invitation asked for a "candidate number" shown nowhere: the record links to it, filled in."""
+    import re
+
+    from django.core import mail
+
+    from titrepro.accounts.models import Role
+
+    centre = make_centre()
+    candidate = make_candidate(centre=centre, email="chloe@example.org")
+    login_as(client, centre_staff(centre))
+    detail = client.get(reverse("spaces:centre_candidate_detail", args=[candidate.pk])).content.decode()
+    link = re.search(r'id="invite-candidate" href="([^"]+)"', detail)
+    assert link is not None
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert f'value="{candidate.pk}"' in form
+    assert 'value="chloe@example.org"' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            reverse("accounts:invite"), {"email": "chloe@example.org", "kind": "candidate", "candidate": candidate.pk}
+        )
+    assert sent.status_code == 302
+    assert len(mail.outbox) == 1
+    assert Role.objects.filter(candidate=candidate).exists()

@@ -213,7 +213,9 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     if not services.invitable_kinds(request.user):
         raise PermissionDenied
-    form = InviteForm(request.user, request.POST or None)
+    # From a record (a candidate's page): the role and the person come filled in.
+    initial = {name: request.GET[name] for name in ("email", "kind", "candidate") if name in request.GET}
+    form = InviteForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         scope_object = None

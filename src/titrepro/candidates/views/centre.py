@@ -128,6 +128,7 @@ def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "vae": vae,
+            "has_account": candidate.roles.filter(pending=False).exists(),
             "history": list(queries.history(candidate)[:50]),
             "breadcrumb": crumbs(
                 (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (str(candidate), "")
