@@ -161,6 +161,8 @@ TITREPRO_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("TITREPRO_STAFF_SESSION_
 TITREPRO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TITREPRO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 ROOT_URLCONF = "titrepro.urls"
+# Django's CSRF refusal page is in English: ours is French (JSON under /api/).
+CSRF_FAILURE_VIEW = "titrepro.core.api.csrf_failure"
 WSGI_APPLICATION = "titrepro.wsgi.application"
 
 TEMPLATES = [

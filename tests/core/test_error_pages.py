@@ -122,3 +122,15 @@ def test_under_api_the_answer_stays_json(quiet_client: Client, url: str, status:
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == code
+
+
+@pytest.mark.django_db
+def test_a_csrf_refusal_is_a_french_page() -> None:
+    """Django's own CSRF failure page is English: a form sent without its token gets ours."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/compte/connexion/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="fr"' in page
+    assert gettext("The form has expired") in page
+    assert "CSRF verification failed" not in page

@@ -367,6 +367,14 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error_page(request, "400.html", 400)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: Django's own page is in English; a French page (JSON under /api/)."""
+    if request.path_info.startswith(API_PREFIX):
+        message = _("The CSRF check failed: a request that writes with the session must send the X-CSRFToken header.")
+        return json_response(body("csrf_failed", message), 403)
+    return _error_page(request, "403_csrf.html", 403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: never expected, but JSON under /api/ too; a French page elsewhere, no stack trace."""
     if request.path_info.startswith(API_PREFIX):
