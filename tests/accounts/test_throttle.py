@@ -183,3 +183,24 @@ def test_a_code_sent_twice_at_once_is_accepted_once(world: dict[str, Any]) -> No
     code = pyotp.TOTP(device.secret).now()
     assert otp.verify(first, code) is True
     assert otp.verify(second, code) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_creates_the_database_cache_table(settings: Any) -> None:
+    """Issue 9, item 9: the throttle's table comes with ``migrate``, not only with ``createcachetable``."""
+    import importlib
+
+    from django.db import connection
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "titrepro_test_cache"}
+    }
+    migration = importlib.import_module("titrepro.accounts.migrations.0006_cache_table")
+    assert "titrepro_test_cache" not in connection.introspection.table_names()
+    try:
+        with connection.schema_editor() as editor:
+            migration.create_cache_table(None, editor)
+        assert "titrepro_test_cache" in connection.introspection.table_names()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS titrepro_test_cache")
