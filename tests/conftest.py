@@ -76,6 +76,12 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files (portfolios) go to the test's own folder, never to the checkout's."""
+    settings.MEDIA_ROOT = str(tmp_path / "private-media")
+
+
+@pytest.fixture(autouse=True)
 def _audit_checkpoint_file(settings: Any, tmp_path: Path) -> None:
     """Each test its own audit checkpoint file, as it has its own database (never the current folder's)."""
     settings.TITREPRO_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"

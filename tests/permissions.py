@@ -30,13 +30,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Flag, auto
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.db import models, transaction
+from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
@@ -309,6 +310,14 @@ def send(client: Client, row: Row, world: World, actor: Any) -> Response:
         response = client.generic(method.upper(), url, json.dumps(body), content_type="application/json")
     else:
         response = client.post(url, body)
+    if getattr(response, "streaming", False):
+        # A file (a portfolio): read it whole and close it, so the checks can read ``content``.
+        content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        response.close()
+        read = HttpResponse(content, status=response.status_code)
+        for header, value in response.items():
+            read[header] = value
+        return cast("Response", read)
     return response
 
 

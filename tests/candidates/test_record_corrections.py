@@ -136,3 +136,41 @@ def test_invite_the_candidate_from_their_record(client: Client, django_capture_o
     assert sent.status_code == 302
     assert len(mail.outbox) == 1
     assert Role.objects.filter(candidate=candidate).exists()
+
+
+def test_a_new_dp_replaces_the_previous_which_stays_in_the_history(
+    client: Client, tmp_path: Any, settings: Any
+) -> None:
+    """Two DPs for the same title were both listed and neither could be viewed: now one is current,
+    the earlier one is kept, and each downloads as a PDF attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.factories import user_with_role
+
+    from titrepro.accounts.models import RoleKind
+    from titrepro.candidates import services
+    from titrepro.candidates.models import ProfessionalPortfolio
+
+    settings.MEDIA_ROOT = tmp_path
+    centre = make_centre()
+    candidate = make_candidate(centre=centre)
+    title = make_title()
+    me = user_with_role(RoleKind.CANDIDATE, candidate=candidate)
+    for body in (b"%PDF-1.7\n% first\n%%EOF\n", b"%PDF-1.7\n% second\n%%EOF\n"):
+        pdf = SimpleUploadedFile("dp.pdf", body, content_type="application/pdf")
+        services.upload_portfolio(me, candidate, title=title, file=pdf, declaration=True, signed_on=today())
+    current = ProfessionalPortfolio.objects.get(candidate=candidate, replaced_at=None)
+    earlier = ProfessionalPortfolio.objects.exclude(pk=current.pk).get(candidate=candidate)
+    assert earlier.replaced_at is not None
+    assert AuditEntry.objects.filter(action="portfolio.replaced").count() == 1
+    login_as(client, me)
+    home = client.get(reverse("spaces:candidate_home")).content.decode()
+    assert reverse("spaces:candidate_portfolio_file", args=[current.pk]) in home
+    assert reverse("spaces:candidate_portfolio_file", args=[earlier.pk]) in home
+    response = client.get(reverse("spaces:candidate_portfolio_file", args=[current.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"second" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    login_as(client, centre_staff(centre))
+    staff_url = reverse("spaces:centre_portfolio_file", args=[candidate.pk, earlier.pk])
+    assert staff_url in client.get(reverse("spaces:centre_candidate_detail", args=[candidate.pk])).content.decode()
+    assert b"first" in b"".join(client.get(staff_url).streaming_content)  # type: ignore[attr-defined]

@@ -47,6 +47,33 @@ def pathway(w: Any) -> list[int]:
     return [w.ours.candidate.pk, found.pk]
 
 
+def _portfolio(w: Any) -> Any:
+    """A DP of our candidate (made for the row: a PDF under MEDIA_ROOT)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from titrepro.candidates.models import ProfessionalPortfolio
+    from titrepro.catalogue.models import Title
+
+    found = ProfessionalPortfolio.objects.filter(candidate=w.ours.candidate).first()
+    if found is None:
+        found = ProfessionalPortfolio.objects.create(
+            candidate=w.ours.candidate,
+            title=Title.objects.order_by("pk")[0],
+            file=SimpleUploadedFile("dp.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf"),
+            declaration_on_honour=True,
+            signed_on=timezone.localdate(),
+        )
+    return found
+
+
+def candidate_portfolio(w: Any) -> list[int]:
+    return [w.ours.candidate.pk, _portfolio(w).pk]
+
+
+def own_portfolio(w: Any) -> list[int]:
+    return [_portfolio(w).pk]
+
+
 def vae(w: Any) -> list[int]:
     return [w.ours.vae.pk]
 
@@ -111,6 +138,7 @@ class TestSpacesPermissions(PermissionMatrix):
             status=302,
         ),
         Row("spaces:centre_pathway_add", CENTRE, args=candidate),
+        Row("spaces:centre_portfolio_file", CENTRE, args=candidate_portfolio),
         Row("spaces:centre_pathway_end", CENTRE, args=pathway),
         Row("spaces:centre_assessment_add", CENTRE, args=candidate),
         Row("spaces:centre_vae_file", CENTRE, args=candidate),
@@ -126,6 +154,7 @@ class TestSpacesPermissions(PermissionMatrix):
         # The candidate.
         Row("spaces:candidate_home", CANDIDATE, is_list=True),
         Row("spaces:candidate_portfolio", CANDIDATE, is_list=True),
+        Row("spaces:candidate_portfolio_file", CANDIDATE, args=own_portfolio),
         # Authority agents.
         Row("spaces:authority_vae_list", AUTHORITY, is_list=True),
         Row("spaces:authority_vae_decide", AUTHORITY, args=vae),

@@ -26,6 +26,7 @@ def action_label(action: str) -> str:
         "account.password_reset": _("Password reset by e-mail"),
         "pathway.added": _("Pathway added"),
         "pathway.ended": _("Pathway ended"),
+        "portfolio.replaced": _("Dossier professionnel replaced"),
         "candidates.imported": _("Candidates imported"),
         "assessment.recorded": _("ECF result recorded"),
         "vae.filed": _("VAE application filed"),

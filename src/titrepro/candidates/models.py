@@ -253,6 +253,8 @@ class ProfessionalPortfolio(models.Model):
     declaration_on_honour = models.BooleanField(_("declaration on honour"), default=False)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # A new DP for the same title replaces this one, which stays in the history (issue 9, item 2).
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -263,7 +265,13 @@ class ProfessionalPortfolio(models.Model):
                 condition=Q(declaration_on_honour=True, signed_on__isnull=False),
                 name="portfolio_declared_and_signed",
                 violation_error_message=_("The declaration on honour must be ticked and dated."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "title"],
+                condition=Q(replaced_at=None),
+                name="portfolio_one_current_per_title",
+                violation_error_message=_("A candidate has one current dossier professionnel per title."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -522,9 +522,24 @@ def upload_portfolio(
             "declaration",
         )
     not_in_future(signed_on, "signed_on")
-    portfolio = ProfessionalPortfolio(
-        candidate=candidate, title=title, file=file, declaration_on_honour=True, signed_on=signed_on
-    )
-    portfolio.save()
-    record(actor=user, action="portfolio.uploaded", target=candidate, data={"title": title.code})
+    with transaction.atomic():
+        # One current DP per title: a new one replaces the previous, which stays in the history.
+        previous = (
+            ProfessionalPortfolio.objects.select_for_update()
+            .filter(candidate=candidate, title=title, replaced_at=None)
+            .first()
+        )
+        if previous is not None:
+            previous.replaced_at = timezone.now()
+            previous.save(update_fields=["replaced_at"])
+        portfolio = ProfessionalPortfolio(
+            candidate=candidate, title=title, file=file, declaration_on_honour=True, signed_on=signed_on
+        )
+        portfolio.save()
+        record(
+            actor=user,
+            action="portfolio.replaced" if previous is not None else "portfolio.uploaded",
+            target=candidate,
+            data={"title": title.code, "replaces": previous.pk if previous is not None else None},
+        )
     return portfolio

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "centre/candidats/<int:pk>/parcours/<int:pathway_pk>/fin/", centre.centre_pathway_end, name="centre_pathway_end"
     ),
+    path(
+        "centre/candidats/<int:pk>/dossier-professionnel/<int:portfolio_pk>/",
+        centre.centre_portfolio_file,
+        name="centre_portfolio_file",
+    ),
     path("centre/candidats/<int:pk>/ecf/nouveau/", centre.centre_assessment_add, name="centre_assessment_add"),
     path("centre/candidats/<int:pk>/vae/nouveau/", centre.centre_vae_file, name="centre_vae_file"),
     path(
@@ -29,6 +34,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("centre/candidats/exporter/", centre.centre_export, name="centre_export"),
     path("candidat/", candidate.candidate_home, name="candidate_home"),
     path("candidat/dossier-professionnel/", candidate.candidate_portfolio, name="candidate_portfolio"),
+    path(
+        "candidat/dossier-professionnel/<int:pk>/", candidate.candidate_portfolio_file, name="candidate_portfolio_file"
+    ),
     path("dreets/vae/", decision_list, {"kind": VAE_DECISION}, name="authority_vae_list"),
     path("dreets/vae/<int:pk>/decision/", decision_page, {"kind": VAE_DECISION}, name="authority_vae_decide"),
     path(

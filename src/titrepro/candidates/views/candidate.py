@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import queries, services
+from titrepro.candidates.files import portfolio_response
 from titrepro.candidates.forms_spaces import PortfolioForm
+from titrepro.candidates.models import ProfessionalPortfolio
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 
@@ -70,3 +73,15 @@ def candidate_portfolio(request: HttpRequest) -> HttpResponse:
             "breadcrumb": crumbs((_("My record"), reverse("spaces:candidate_home")), (_("Dossier professionnel"), "")),
         },
     )
+
+
+@login_required
+def candidate_portfolio_file(request: HttpRequest, pk: int) -> FileResponse:
+    """One of the candidate's own DPs (current or earlier), as a PDF attachment."""
+    portfolio = get_scoped_or_404(
+        ProfessionalPortfolio.objects.filter(candidate__in=queries.own_candidates(request.user)).select_related(
+            "title"
+        ),
+        pk=pk,
+    )
+    return portfolio_response(portfolio)

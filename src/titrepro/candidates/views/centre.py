@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.audit.labels import action_label
 from titrepro.candidates import imports, queries, services
+from titrepro.candidates.files import portfolio_response
 from titrepro.candidates.forms_spaces import (
     AccommodationRequestForm,
     AssessmentForm,
@@ -31,7 +32,7 @@ from titrepro.candidates.forms_spaces import (
     PathwayForm,
     VaeFilingForm,
 )
-from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssessment, Pathway
+from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssessment, Pathway, ProfessionalPortfolio
 from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
@@ -401,3 +402,13 @@ def centre_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(imports.export_csv(centre, only), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.csv"'
     return response
+
+
+@login_required
+def centre_portfolio_file(request: HttpRequest, pk: int, portfolio_pk: int) -> FileResponse:
+    """A candidate's DP (current or earlier) for the centre staff, as a PDF attachment."""
+    candidate = get_scoped_or_404(queries.managed_candidates(request.user), pk=pk)
+    portfolio = get_scoped_or_404(
+        ProfessionalPortfolio.objects.filter(candidate=candidate).select_related("title"), pk=portfolio_pk
+    )
+    return portfolio_response(portfolio)
