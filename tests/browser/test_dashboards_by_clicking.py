@@ -28,6 +28,7 @@ ROLES: dict[str, list[str]] = {
         r"^/espace/dreets/jury/\d+/$",
         r"^/espace/dreets/vae/$",
         r"^/espace/dreets/vae/\d+/decision/$",
+        r"^/espace/dreets/candidats/\d+/$",
         r"^/espace/dreets/amenagements/$",
     ],
     "centre-ca-75-001@demo.titrepro.fr": [

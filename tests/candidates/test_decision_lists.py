@@ -38,3 +38,18 @@ def test_accepted_by_silence_is_shown_apart_without_a_decide_link(client: Client
     assert gettext("accepted by silence on %(day)s") % {"day": accepted_on} in settled
     assert "02/01/1990" in pending
     assert "07/06/1995" in settled
+
+
+@pytest.mark.django_db
+def test_the_vae_list_links_to_the_candidates_record(client: Client) -> None:
+    centre = make_centre()
+    candidate = make_candidate(centre=centre)
+    make_vae_application(candidate=candidate, filed_on=today() - datetime.timedelta(days=10))
+    login_as(client, agent_of(centre.authority))
+    url = reverse("spaces:authority_candidate_detail", args=[candidate.pk])
+    assert url in client.get(reverse("spaces:authority_vae_list")).content.decode()
+    record = client.get(url)
+    assert record.status_code == 200
+    assert candidate.birth_place in record.content.decode()
+    # Read only: no correction from the DREETS.
+    assert reverse("spaces:centre_candidate_edit", args=[candidate.pk]) not in record.content.decode()

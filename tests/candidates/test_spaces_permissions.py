@@ -157,6 +157,8 @@ class TestSpacesPermissions(PermissionMatrix):
         Row("spaces:candidate_portfolio_file", CANDIDATE, args=own_portfolio),
         # Authority agents.
         Row("spaces:authority_vae_list", AUTHORITY, is_list=True),
+        Row("spaces:authority_candidate_detail", AUTHORITY | Audience.NATIONAL, args=candidate),
+        Row("spaces:authority_portfolio_file", AUTHORITY | Audience.NATIONAL, args=candidate_portfolio),
         Row("spaces:authority_vae_decide", AUTHORITY, args=vae),
         Row("spaces:authority_vae_decide", AUTHORITY, method="post", args=vae, body=decision("admissible"), status=302),
         Row("spaces:authority_accommodation_list", AUTHORITY, is_list=True),

@@ -62,6 +62,7 @@ VAE_DECISION: DecisionKind[VaeApplication] = DecisionKind(
         _vae_due(application, today),
     ],
     settled=_vae_settled,
+    person_url_name="spaces:authority_candidate_detail",
 )
 
 ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(
@@ -89,4 +90,5 @@ ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(
         ", ".join(accommodation.kind_labels()),
     ],
     audit_data=lambda accommodation: {"kinds": accommodation.kinds},
+    person_url_name="spaces:authority_candidate_detail",
 )

@@ -43,6 +43,12 @@ def managed_candidates(user: Any) -> QuerySet[Candidate]:
     return scoped(user, Candidate.objects.select_related("centre"), centre="centre")
 
 
+def authority_candidates(user: Any) -> QuerySet[Candidate]:
+    """The candidates of the agent's authorities' centres (every one for a national administrator): the DREETS
+    reads their records to decide on their requests; 403 for another role."""
+    return scoped(user, Candidate.objects.select_related("centre"), authority="centre__authority")
+
+
 def managed_centres(user: Any) -> QuerySet[ApprovedCentre]:
     """The centres whose candidates the user manages (entry, import, export); 403 for other roles."""
     return scoped(user, ApprovedCentre.objects.all(), centre="pk")

@@ -4,7 +4,7 @@ authority agent's decisions on candidates' requests (``dreets/``, the shared pag
 from django.urls import URLPattern, URLResolver, path
 
 from titrepro.candidates.decisions import ACCOMMODATION_DECISION, VAE_DECISION
-from titrepro.candidates.views import candidate, centre
+from titrepro.candidates.views import authority, candidate, centre
 from titrepro.core.decisions import decision_list, decision_page
 
 app_name = "spaces"
@@ -36,6 +36,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("candidat/dossier-professionnel/", candidate.candidate_portfolio, name="candidate_portfolio"),
     path(
         "candidat/dossier-professionnel/<int:pk>/", candidate.candidate_portfolio_file, name="candidate_portfolio_file"
+    ),
+    path("dreets/candidats/<int:pk>/", authority.authority_candidate_detail, name="authority_candidate_detail"),
+    path(
+        "dreets/candidats/<int:pk>/dossier-professionnel/<int:portfolio_pk>/",
+        authority.authority_portfolio_file,
+        name="authority_portfolio_file",
     ),
     path("dreets/vae/", decision_list, {"kind": VAE_DECISION}, name="authority_vae_list"),
     path("dreets/vae/<int:pk>/decision/", decision_page, {"kind": VAE_DECISION}, name="authority_vae_decide"),

@@ -67,6 +67,8 @@ class DecisionKind[M: AuthorityDecision]:
     # A pending request that no longer waits for a decision (a VAE file accepted by silence, R-21):
     # what to show instead of "Decide", or None.
     settled: Callable[[M, date], str | None] = field(default=lambda request, today: None)
+    # The page of the person the request is about (a URL name taking the person's id), or "".
+    person_url_name: str = ""
 
     @property
     def list_url(self) -> str:
@@ -147,7 +149,12 @@ def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse
     state = {kind.lifecycle.state_field: kind.lifecycle.move(kind.accept).sources[0]}
     pending, settled = [], []
     for item in requests.filter(**state):
-        row = {"request": item, "cells": kind.row(item, today), "url": reverse(kind.decide_url, args=[item.pk])}
+        row = {
+            "request": item,
+            "cells": kind.row(item, today),
+            "url": reverse(kind.decide_url, args=[item.pk]),
+            "person_url": reverse(kind.person_url_name, args=[item.candidate.pk]) if kind.person_url_name else "",
+        }
         status = kind.settled(item, today)
         if status is None:
             pending.append(row)
