@@ -111,3 +111,15 @@ def test_the_export_is_what_is_shown(centre_with_candidates: tuple[Client, dict[
     assert sorted(row[0] for row in rows[1:]) == ["MOREAU", "ZOLA"]
     everything = client.get(reverse("spaces:centre_export"))
     assert len(everything.content.decode("utf-8-sig").strip().splitlines()) == 1 + 4
+
+
+@pytest.mark.django_db
+def test_a_national_administrator_is_told_the_list_is_everyone(client: Client) -> None:
+    from django.utils.translation import gettext
+    from tests.factories import national_admin
+
+    make_candidate(centre=make_centre())
+    login_as(client, national_admin())
+    page = client.get(LIST).content.decode()
+    assert f"<h1>{gettext('All candidates')}</h1>" in page
+    assert gettext("Candidates of my centre") not in page

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.accounts.permissions import get_scoped_or_404, scope_of
 from titrepro.audit.labels import action_label
 from titrepro.candidates import imports, queries, services
 from titrepro.candidates.files import portfolio_response
@@ -36,6 +36,13 @@ from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssess
 from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
+
+
+def _list_title(request: HttpRequest) -> str:
+    """A national administrator sees every centre's candidates: the page says so."""
+    if scope_of(request.user).national:
+        return _("All candidates")
+    return _("Candidates of my centre") if len(scope_of(request.user).centres) <= 1 else _("Candidates of my centres")
 
 
 def _list_form(request: HttpRequest, candidates: Any) -> CandidateListForm:
@@ -69,7 +76,8 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": kept.urlencode(),
             "filtered": any(form.filters()[k] for k in ("text", "title", "route", "request")),
-            "breadcrumb": crumbs((_("Candidates of my centre"), "")),
+            "heading": _list_title(request),
+            "breadcrumb": crumbs((_list_title(request), "")),
         },
     )
 
@@ -99,7 +107,7 @@ def centre_candidate_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "errors": form.error_list(),
             "breadcrumb": crumbs(
-                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("New candidate"), "")
+                (_list_title(request), reverse("spaces:centre_candidate_list")), (_("New candidate"), "")
             ),
         },
     )
@@ -131,9 +139,7 @@ def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vae": vae,
             "has_account": candidate.roles.filter(pending=False).exists(),
             "history": list(queries.history(candidate)[:50]),
-            "breadcrumb": crumbs(
-                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (str(candidate), "")
-            ),
+            "breadcrumb": crumbs((_list_title(request), reverse("spaces:centre_candidate_list")), (str(candidate), "")),
         },
     )
 
@@ -152,7 +158,7 @@ def _centre_candidate_form(
             "intro": intro,
             "submit": submit,
             "breadcrumb": crumbs(
-                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")),
+                (_list_title(request), reverse("spaces:centre_candidate_list")),
                 (str(candidate), reverse("spaces:centre_candidate_detail", args=[candidate.pk])),
                 (heading, ""),
             ),
@@ -311,7 +317,7 @@ def _import_page(request: HttpRequest, context: dict[str, Any], *, partial: bool
         {
             "columns": imports.COLUMNS,
             "breadcrumb": crumbs(
-                (_("Candidates of my centre"), reverse("spaces:centre_candidate_list")), (_("Import candidates"), "")
+                (_list_title(request), reverse("spaces:centre_candidate_list")), (_("Import candidates"), "")
             ),
             "job": None,
             "report": None,
