@@ -311,9 +311,10 @@ def send(client: Client, row: Row, world: World, actor: Any) -> Response:
     else:
         response = client.post(url, body)
     if getattr(response, "streaming", False):
-        # A file (a portfolio): read it whole and close it, so the checks can read ``content``.
+        # A file (a portfolio): read it whole, so the checks can read ``content``. The test client
+        # closes it at the end of the iteration (calling close() again would send request_finished,
+        # which closes the test's database connection on PostgreSQL).
         content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        response.close()
         read = HttpResponse(content, status=response.status_code)
         for header, value in response.items():
             read[header] = value
