@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable
 from urllib.parse import urljoin, urlparse
 
-import pyotp
 import pytest
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
+from tests.browser_helpers import log_in
 
-from titrepro.demo.world import PASSWORD, build
+from titrepro.demo.world import build
 
 pytestmark = pytest.mark.browser
 
@@ -50,23 +50,6 @@ ROLES: dict[str, list[str]] = {
 # Links not followed by the crawl (they log out, download, or leave the role's work).
 SKIP = re.compile(r"^/(compte/deconnexion|admin|api|static|media)|exporter|/simuler/|^/titres/|^/$")
 MAX_PAGES = 18
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/compte/connexion/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    if "/compte/double-authentification/" in page.url:
-        secret = re.search(r"\b([A-Z2-7]{32})\b", page.content())
-        assert secret is not None
-        page.fill("input[name=code]", pyotp.TOTP(secret.group(1)).now())
-        page.locator("main form button[type=submit]").first.click()
-        page.wait_for_load_state()
-        if "/compte/double-authentification/" in page.url:  # the recovery codes, shown once after the set-up
-            page.locator("main p > a.fr-btn").first.click()
-            page.wait_for_load_state()
 
 
 def _links(page: Page, base: str, selector: str = "main a[href], #header-navigation a[href]") -> list[str]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
-from tests.browser.test_role_pages import log_in
+from tests.browser_helpers import log_in
 
 from titrepro.candidates import services
 from titrepro.demo.world import build

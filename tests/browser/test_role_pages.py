@@ -3,34 +3,18 @@ second factor), open the role's pages, and run axe-core on each."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
+from tests.browser_helpers import log_in
 
 from titrepro.candidates.models import Candidate
-from titrepro.demo.world import PASSWORD, build
+from titrepro.demo.world import build
 from titrepro.directory.models import ApprovedCentre
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/compte/connexion/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    if "/compte/double-authentification/" in page.url:
-        secret = re.search(r"\b([A-Z2-7]{32})\b", page.content())
-        assert secret is not None, "the set-up page shows the secret for people who cannot scan the QR code"
-        page.fill("input[name=code]", pyotp.TOTP(secret.group(1)).now())
-        page.get_by_role("button", name="Confirmer").click()
-        page.wait_for_load_state()
-    assert "/compte/connexion/" not in page.url, f"still on the login page: {page.url}"
 
 
 def visit(page: Page, url: str, assert_accessible: Callable[[Page], None]) -> None:

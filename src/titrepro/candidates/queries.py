@@ -16,7 +16,15 @@ from django.db.models.functions import Cast
 
 from titrepro.accounts.permissions import scope_of, scoped
 from titrepro.audit.models import AuditEntry
-from titrepro.candidates.models import Accommodation, Candidate, Pathway, VaeApplication, VaeStatusChoice, fold
+from titrepro.candidates.models import (
+    Accommodation,
+    Candidate,
+    InTrainingAssessment,
+    Pathway,
+    VaeApplication,
+    VaeStatusChoice,
+    fold,
+)
 from titrepro.directory.models import ApprovedCentre
 from titrepro.rules import standing as rules
 
@@ -41,6 +49,21 @@ def visible_candidates(user: Any) -> QuerySet[Candidate]:
 def managed_candidates(user: Any) -> QuerySet[Candidate]:
     """The candidates the centre staff manage (their centres'; every one for the national administrator)."""
     return scoped(user, Candidate.objects.select_related("centre"), centre="centre")
+
+
+def with_record(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """What a candidate's record page shows (pathways with their ECF, requests, DPs), in a few queries."""
+    return candidates.prefetch_related(
+        Prefetch(
+            "pathways",
+            queryset=Pathway.objects.select_related("title").prefetch_related(
+                Prefetch("assessments", queryset=InTrainingAssessment.objects.select_related("ccp"))
+            ),
+        ),
+        "accommodations",
+        "vae_applications__title",
+        "portfolios__title",
+    )
 
 
 def authority_candidates(user: Any) -> QuerySet[Candidate]:

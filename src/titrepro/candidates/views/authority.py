@@ -4,7 +4,6 @@ accommodation decisions are about. Read only: the centre corrects the record."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,24 +13,14 @@ from django.utils.translation import gettext as _
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.candidates import queries
 from titrepro.candidates.files import portfolio_response
-from titrepro.candidates.models import InTrainingAssessment, Pathway, ProfessionalPortfolio
+from titrepro.candidates.models import ProfessionalPortfolio
 from titrepro.core.pages import crumbs
 
 
 @login_required
 def authority_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_scoped_or_404(
-        queries.authority_candidates(request.user).prefetch_related(
-            Prefetch(
-                "pathways",
-                queryset=Pathway.objects.select_related("title").prefetch_related(
-                    Prefetch("assessments", queryset=InTrainingAssessment.objects.select_related("ccp"))
-                ),
-            ),
-            "accommodations",
-            "vae_applications__title",
-            "portfolios__title",
-        ),
+        queries.with_record(queries.authority_candidates(request.user)),
         pk=pk,
     )
     today = timezone.localdate()

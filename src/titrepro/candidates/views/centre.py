@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ from titrepro.candidates.forms_spaces import (
     PathwayForm,
     VaeFilingForm,
 )
-from titrepro.candidates.models import Candidate, ImportStatus, InTrainingAssessment, Pathway, ProfessionalPortfolio
+from titrepro.candidates.models import Candidate, ImportStatus, Pathway, ProfessionalPortfolio
 from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
@@ -116,17 +115,7 @@ def centre_candidate_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def centre_candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_scoped_or_404(
-        queries.managed_candidates(request.user).prefetch_related(
-            Prefetch(
-                "pathways",
-                queryset=Pathway.objects.select_related("title").prefetch_related(
-                    Prefetch("assessments", queryset=InTrainingAssessment.objects.select_related("ccp"))
-                ),
-            ),
-            "accommodations",
-            "vae_applications__title",
-            "portfolios__title",
-        ),
+        queries.with_record(queries.managed_candidates(request.user)),
         pk=pk,
     )
     today = timezone.localdate()
