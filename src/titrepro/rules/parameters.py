@@ -27,8 +27,11 @@ class Parameters:
       removed the statutory minimum (U-06), hence a parameter.
     - ``ccs_min_experience_months``: a CCS outside training needs one year of
       experience in the job (R-12, since 1 January 2017).
-    - ``convocation_days_title`` / ``convocation_days_ccp_ccs``: convocation lead
-      times of the 2008 règlement (R-43, U-01); the 2016 values were not read.
+    - ``convocation_months_title`` / ``convocation_days_ccp_ccs``: convocation lead
+      times of the 2008 règlement (R-43, U-01): at least one month before a title
+      session, counted in calendar months (same numbered day of the month before,
+      see ``sessions.convocation_deadline``), and 15 days before a CCP or CCS
+      session; the 2016 values were not read.
     - ``fraud_ban_years``: ban after fraud (U-04: from the 2005 amendment, unsettled).
     - ``habilitation_min_experience_years``: a jury member needs at least three years
       in the job (R-61).
@@ -38,6 +41,11 @@ class Parameters:
       to two years (R-33).
     - ``convention_amendment_free_years``: the yearly amendment of a centre–provider
       convention is not required the year of signature and the next (R-32).
+    - ``leave_request_days``: an employed jury member asks the employer for leave at
+      least 15 calendar days before the session (R-66, Code du travail L.3142-42 ff.).
+    - ``jury_min_members``: a session titre, CCP or CCS has a jury of at least two
+      habilitated members, and each candidate is evaluated by at least two members
+      free of any link with them (R-63, R-64).
     """
 
     grace_years: int = 1
@@ -49,13 +57,15 @@ class Parameters:
     vae_max_certifications_per_year: int = 3
     vae_min_experience_months: int = 12
     ccs_min_experience_months: int = 12
-    convocation_days_title: int = 30
+    convocation_months_title: int = 1
     convocation_days_ccp_ccs: int = 15
     fraud_ban_years: int = 1
     habilitation_min_experience_years: int = 3
     habilitation_max_years_out_of_job: int = 5
     reapply_ban_max_years: int = 2
     convention_amendment_free_years: int = 2
+    leave_request_days: int = 15
+    jury_min_members: int = 2
 
 
 DEFAULT = Parameters()
