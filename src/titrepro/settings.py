@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "titrepro.catalogue",
     "titrepro.directory",
     "titrepro.candidates",
+    "titrepro.sessions",  # label exam_sessions (Django's own app is "sessions")
     "titrepro.demo",
 ]
 

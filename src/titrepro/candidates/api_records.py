@@ -32,6 +32,7 @@ class PathwayOut(Schema):
     title: str
     route: str
     provider_name: str
+    employer: str
     started_on: date | None
     ended_on: date | None
 
@@ -129,6 +130,7 @@ def get_candidate(request: HttpRequest, candidate_id: Id) -> Any:
                 "title": p.title.code,
                 "route": p.route,
                 "provider_name": p.provider_name,
+                "employer": p.employer,
                 "started_on": p.started_on,
                 "ended_on": p.ended_on,
             }

@@ -132,6 +132,12 @@ class PathwayForm(DsfrForm):
     title = forms.ModelChoiceField(label=_("Title"), queryset=Title.objects.order_by("code"), to_field_name="code")
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
     provider_name = forms.CharField(label=_("Training provider"), max_length=200, required=False)
+    employer = forms.CharField(
+        label=_("Employer"),
+        max_length=200,
+        required=False,
+        help_text=_("Apprenticeship or VAE: a jury member linked to this employer will not evaluate the candidate."),
+    )
     started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE_WIDGET)
 
 

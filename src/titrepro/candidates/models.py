@@ -84,6 +84,8 @@ class Pathway(models.Model):
     route = models.CharField(_("route"), max_length=20, choices=Route.choices)
     # directory.TrainingProvider does not exist yet: the provider's name, until it does.
     provider_name = models.CharField(_("training provider"), max_length=200, blank=True)
+    # The employer during the pathway (apprenticeship, VAE): a jury member linked to it is in conflict.
+    employer = models.CharField(_("employer"), max_length=200, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 

@@ -166,6 +166,7 @@ def add_pathway(
     title: Title,
     route: str,
     provider_name: str = "",
+    employer: str = "",
     started_on: date | None = None,
 ) -> Pathway:
     """A route to a title for the candidate (R-10, R-11); one per title and route."""
@@ -175,13 +176,24 @@ def add_pathway(
         if Pathway.objects.filter(candidate=candidate, title=title, route=route).exists():
             raise Refused("pathway_duplicate", _("This candidate already has this route to this title."), "route")
         pathway = Pathway.objects.create(
-            candidate=candidate, title=title, route=route, provider_name=provider_name, started_on=started_on
+            candidate=candidate,
+            title=title,
+            route=route,
+            provider_name=provider_name,
+            employer=employer,
+            started_on=started_on,
         )
         record(
             actor=user,
             action="pathway.added",
             target=candidate,
-            data={"title": title.code, "route": route, "started_on": _plain(started_on), "provider": provider_name},
+            data={
+                "title": title.code,
+                "route": route,
+                "started_on": _plain(started_on),
+                "provider": provider_name,
+                "employer": employer,
+            },
         )
     return pathway
 

@@ -1,0 +1,233 @@
+"""What a convocation says (R-43, R-44, R-66), as a PDF (Typst, ``core.pdf``), an .ics file and an e-mail.
+
+The French text is written here, through the translation system; ``core/typst/convocation.typ``
+only lays it out. The nature of each test comes from the catalogue's modalities for the session's
+kind (and its CCPs or CCS); until the timetable exists (next issue), the first test starts at the
+session's opening time and the others follow on the day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
+
+from titrepro.catalogue.models import EvaluationModality, SessionKind
+from titrepro.core import calendar, pdf
+from titrepro.core.templatetags.french_dates import french_date
+from titrepro.sessions.models import Convocation, ExamSession, Registration
+
+PARIS = ZoneInfo("Europe/Paris")
+NBSP = "\u00a0"
+
+
+def clock(value: time | None) -> str:
+    """ "8 h 30", "14 h" (French typography, with non-breaking spaces)."""
+    if value is None:
+        return ""
+    return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
+
+
+def day_label(day: Any) -> str:
+    """ "lundi 8 mars 2027"."""
+    from django.utils import formats
+
+    return f"{formats.date_format(day, 'l')} {french_date(day)}"
+
+
+def days_label(session: ExamSession) -> str:
+    if session.first_day == session.last_day:
+        return _("on %(day)s") % {"day": day_label(session.first_day)}
+    return _("from %(first)s to %(last)s") % {
+        "first": day_label(session.first_day),
+        "last": day_label(session.last_day),
+    }
+
+
+def modalities(session: ExamSession) -> list[EvaluationModality]:
+    rows = EvaluationModality.objects.filter(version=session.version, session_kind=session.kind).prefetch_related(
+        "parts"
+    )
+    if session.kind == SessionKind.CCP:
+        rows = rows.filter(ccp__in=session.ccps.all()) | EvaluationModality.objects.filter(
+            version=session.version, session_kind=session.kind, ccp__isnull=True
+        )
+    elif session.kind == SessionKind.CCS:
+        rows = rows.filter(ccs=session.ccs_id) | EvaluationModality.objects.filter(
+            version=session.version, session_kind=session.kind, ccs__isnull=True
+        )
+    return list(rows.distinct().order_by("position", "pk"))
+
+
+def duration_label(value: timedelta | None) -> str:
+    if not value:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours}{NBSP}h{NBSP}{rest:02d}"
+    return f"{hours}{NBSP}h" if hours else f"{rest}{NBSP}min"
+
+
+def tests(session: ExamSession) -> list[dict[str, str]]:
+    """The tests in the catalogue's order; the first starts at the opening time of the first day."""
+    rows = []
+    for index, modality in enumerate(modalities(session)):
+        detail = duration_label(modality.duration)
+        rows.append(
+            {
+                "day": day_label(session.first_day) if index == 0 else "",
+                "start": clock(session.opens_at) if index == 0 else "",
+                "end": "",
+                "label": modality.get_kind_display(),
+                "detail": (_("Duration: %(d)s") % {"d": detail}) if detail else "",
+            }
+        )
+    if not rows:
+        rows.append(
+            {
+                "day": day_label(session.first_day),
+                "start": clock(session.opens_at),
+                "end": clock(session.closes_at),
+                "label": session.get_kind_display(),
+                "detail": "",
+            }
+        )
+    return rows
+
+
+def session_block(session: ExamSession) -> dict[str, Any]:
+    version = session.version
+    label = _("version %(label)s") % {"label": version.label}
+    if version.rncp_code:
+        label += f" ({version.rncp_code})"
+    return {
+        "number": session.number,
+        "kind_label": session.get_kind_display(),
+        "title_label": version.title.label,
+        "title_code": version.title.code,
+        "version_label": label,
+        "site": session.site_address,
+        "days_label": days_label(session),
+        "remote": session.remote,
+    }
+
+
+def _authority(session: ExamSession) -> dict[str, str]:
+    authority = session.centre.authority
+    return {"name": authority.name, "address": authority.address}
+
+
+def _centre(session: ExamSession) -> dict[str, str]:
+    centre = session.centre
+    return {"name": centre.name, "address": centre.address, "email": centre.email}
+
+
+def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
+    """The data of ``core/typst/convocation.typ`` for one candidate or jury member."""
+    session = convocation.session
+    registration: Registration | None = convocation.registration
+    issued_day = issued.astimezone(PARIS).date()
+    if registration is not None:
+        candidate = registration.candidate
+        recipient = {
+            "name": f"{candidate.given_names} {candidate.birth_name.upper()}",
+            "address": "",
+            "role": "candidate",
+        }
+        bring = [
+            _("A valid identity document"),
+            _("This convocation"),
+            _("Your dossier professionnel, if you have not handed it in already (R-52)"),
+        ]
+        accommodations = [
+            ", ".join(a.kind_labels()) + (f" : {a.details}" if a.details else "")
+            for a in registration.accommodations.all()
+        ]
+        jury = None
+    else:
+        assert convocation.assignment is not None
+        member = convocation.assignment.member
+        recipient = {"name": f"{member.first_name} {member.last_name.upper()}", "address": "", "role": "jury"}
+        bring = [_("A valid identity document"), _("This convocation")]
+        accommodations = []
+        jury = {
+            "leave_note": _(
+                "If you are employed, send your employer a request for leave of absence with this convocation "
+                "at least 15 days before the session (Code du travail, L.3142-42 to L.3142-45): the leave is "
+                "yours by right and without loss of pay."
+            )
+        }
+    return {
+        "recipient": recipient,
+        "authority": _authority(session),
+        "centre": _centre(session),
+        "session": session_block(session),
+        "tests": tests(session),
+        "bring": bring,
+        "accommodations": accommodations,
+        "regulation_note": _(
+            "The sessions are held under the règlement général des sessions d'examen of the titres professionnels "
+            "(arrêté du 21 juillet 2016). It is attached to this e-mail's page on titrepro and available from the "
+            "centre: please read it before the session. A candidate who arrives late may be admitted by the "
+            "responsable de session, without the end of the test being moved."
+        ),
+        "issued_on": french_date(issued_day),
+        "reference": convocation.reference,
+        "place_and_date": _("Issued on %(day)s") % {"day": french_date(issued_day)},
+        "jury": jury,
+    }
+
+
+def render_pdf(convocation: Convocation, *, issued: datetime) -> bytes:
+    return pdf.render("convocation", data(convocation, issued=issued))
+
+
+def ics(convocation: Convocation) -> bytes:
+    session = convocation.session
+    start = datetime.combine(session.first_day, session.opens_at, tzinfo=PARIS)
+    end = datetime.combine(session.last_day, session.closes_at, tzinfo=PARIS)
+    event = calendar.Event(
+        uid=f"convocation-{convocation.reference}@titrepro",
+        summary=_("Exam session %(number)s — %(title)s")
+        % {"number": session.number, "title": session.version.title.code},
+        location=session.site_address,
+        description=session_block(session)["title_label"],
+        start=start,
+        end=end,
+        cancelled=not session.is_open,
+    )
+    return calendar.calendar([event])
+
+
+def email(convocation: Convocation, pdf_bytes: bytes) -> EmailMessage:
+    session = convocation.session
+    subject = _("Convocation to exam session %(number)s (%(title)s)") % {
+        "number": session.number,
+        "title": session.version.title.label,
+    }
+    body = _(
+        "Hello,\n\nYou are convened to exam session %(number)s, %(days)s, at %(site)s.\n"
+        "Your convocation is attached (PDF), with the session in a calendar file (.ics).\n\n"
+        "%(centre)s\n"
+    ) % {
+        "number": session.number,
+        "days": days_label(session),
+        "site": session.site_address,
+        "centre": session.centre.name,
+    }
+    message = EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [convocation.email],
+        reply_to=[session.centre.email] if session.centre.email else None,
+        headers={"X-Titrepro-Convocation": convocation.reference},
+    )
+    message.attach(f"convocation-{session.number}.pdf", pdf_bytes, "application/pdf")
+    message.attach(f"session-{session.number}.ics", ics(convocation), "text/calendar; method=PUBLISH")
+    return message

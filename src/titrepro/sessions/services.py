@@ -1,0 +1,643 @@
+"""Every write of the sessions app: one transaction each, checked by the rules, audited.
+
+The state moves go through the lifecycles (``sessions.lifecycles``); what a move needs beyond
+its table (eligibility of a registration, capacity, overlaps, the convocations to queue) is
+checked here, inside the same transaction, and refused with ``Refused`` (a French message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from titrepro.accounts.permissions import ensure_in, scope_of
+from titrepro.audit.services import record
+from titrepro.candidates.models import Accommodation, Candidate, DecisionStatus
+from titrepro.candidates.queries import managed_candidates, managed_centres
+from titrepro.catalogue.models import CCP, CCS, SessionKind, TitleVersion
+from titrepro.catalogue.queries import spec_from_database
+from titrepro.catalogue.reasons import reason_message
+from titrepro.core import dating
+from titrepro.core.refusals import Conflict, Refused
+from titrepro.core.templatetags.french_dates import french_date
+from titrepro.directory.models import ApprovedCentre, Authority, JuryMember
+from titrepro.rules import sessions as session_rules
+from titrepro.rules.eligibility import registration_eligibility
+from titrepro.rules.standing import SessionKind as RulesKind
+from titrepro.rules.standing import TitleIndex
+from titrepro.sessions import facts, queries
+from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION
+from titrepro.sessions.models import (
+    BUSY_JURY_STATES,
+    ConflictDeclaration,
+    Convocation,
+    DeliveryStatus,
+    ExamSession,
+    Incident,
+    JuryAssignment,
+    JuryStatus,
+    PlannedSession,
+    Programme,
+    ProgrammeStatus,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+)
+
+# Sessions -----------------------------------------------------------------------------------------
+
+
+def _next_number(centre: ApprovedCentre, first_day: date) -> str:
+    """``YYYY-DDD-NNNN``: the year of the first day, the authority's département, a sequence of that year.
+
+    The authority row is locked while the number is taken, so two sessions never get the same one.
+    """
+    authority = Authority.objects.select_for_update().get(pk=centre.authority_id)
+    prefix = f"{first_day.year}-{authority.departement.zfill(3)}-"
+    last = (
+        ExamSession.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
+    ).first()
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def create_session(
+    user: Any,
+    centre: ApprovedCentre,
+    *,
+    kind: str,
+    version: TitleVersion,
+    first_day: date,
+    last_day: date,
+    site_address: str,
+    capacity: int,
+    ccps: Sequence[CCP] = (),
+    ccs: CCS | None = None,
+    opens_at: time | None = None,
+    closes_at: time | None = None,
+    remote: bool = False,
+) -> ExamSession:
+    """A session being prepared (R-41): dates, site, capacity; covered by an approval (R-08, R-30, R-33)."""
+    ensure_in(managed_centres(user), centre)
+    if kind == SessionKind.CCP:
+        if not ccps:
+            raise Refused("session_ccps_missing", _("Choose the CCPs this session covers."), "ccps")
+        if any(ccp.version_id != version.pk for ccp in ccps):
+            raise Refused("session_ccp_other_version", _("Every CCP must belong to the session's version."), "ccps")
+    elif ccps:
+        raise Refused("session_ccps_not_allowed", _("Only a CCP session lists CCPs."), "ccps")
+    if (opens_at or time(8, 30)) >= (closes_at or time(17, 30)):
+        raise Refused("session_hours_reversed", _("The closing time must be after the opening time."), "closes_at")
+    session = ExamSession(
+        kind=kind,
+        version=version,
+        ccs=ccs,
+        centre=centre,
+        site_address=site_address,
+        first_day=first_day,
+        last_day=last_day,
+        capacity=capacity,
+        remote=remote,
+        opens_at=opens_at or time(8, 30),
+        closes_at=closes_at or time(17, 30),
+    )
+    with transaction.atomic():
+        session.number = _next_number(centre, first_day)
+        SESSION.create(
+            "create",
+            user,
+            session,
+            data={"number": session.number, "first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
+        )
+        if ccps:
+            session.ccps.set(ccps)
+    return session
+
+
+def declare_session(user: Any, session: ExamSession) -> ExamSession:
+    """Declared to the authority (R-41): the approval it runs under is fixed now (R-08, R-30)."""
+    today = dating.today()
+    with transaction.atomic():
+        SESSION.require("declare", user, session, on=today)
+        coverage = session_rules_coverage(session, today)
+        return SESSION.apply(
+            "declare",
+            user,
+            session,
+            on=today,
+            changes={"declared_on": today, "approval_id": coverage.approval, "extension": coverage.extension},
+            data={"approval": coverage.approval, "extension": coverage.extension},
+        )
+
+
+def session_rules_coverage(session: ExamSession, on: date) -> session_rules.Coverage:
+    from titrepro.sessions.lifecycles import coverage_of
+
+    return coverage_of(session, on)
+
+
+def cancel_session(user: Any, session: ExamSession, *, reason: str) -> ExamSession:
+    """Cancelled by the centre before its first day; the people already convened are told."""
+    if not reason.strip():
+        raise Refused("reason_required", _("Give the reason for the cancellation."), "reason")
+    today = dating.today()
+    with transaction.atomic():
+        was_convened = session.status == SessionStatus.CONVENED
+        session = SESSION.apply(
+            "cancel", user, session, on=today, reason=reason, changes={"ended_on": today, "end_reason": reason}
+        )
+        _stop_pending_convocations(session)
+        if was_convened:
+            _queue_notices(session, "cancelled")
+    return session
+
+
+def annul_session(user: Any, session: ExamSession, *, reason: str) -> ExamSession:
+    """Annulled by the authority by a reasoned decision (R-81); the centre, the candidates and the jury are told."""
+    if not reason.strip():
+        raise Refused("reason_required", _("An annulment is a reasoned decision: give its reason (R-81)."), "reason")
+    today = dating.today()
+    with transaction.atomic():
+        session = SESSION.apply(
+            "annul", user, session, on=today, reason=reason, changes={"ended_on": today, "end_reason": reason}
+        )
+        _stop_pending_convocations(session)
+        _queue_notices(session, "annulled")
+    return session
+
+
+def hold_session(user: Any, session: ExamSession) -> ExamSession:
+    """The session took place (R-45); from here the deliberation follows."""
+    today = dating.today()
+    return SESSION.apply("hold", user, session, on=today, changes={"held_on": today})
+
+
+# Registrations -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer for one candidate of a registration made several at once."""
+
+    candidate: Candidate
+    registration: Registration | None = None
+    refusal: Refused | None = None
+
+
+class _Eligibility:
+    """The title's rules index, built once for all the registrations of one call."""
+
+    def __init__(self, session: ExamSession) -> None:
+        self.session = session
+        self.index = TitleIndex(spec_from_database(session.version.title.code))
+
+    def refusal(self, candidate: Candidate, ccps: tuple[int, ...]) -> tuple[Refused | None, bool]:
+        session = self.session
+        situation = facts.situation(candidate, session.version.title.code, session.first_day)
+        if situation.route is None:
+            return (
+                Refused(
+                    "registration_without_pathway",
+                    _("%(person)s has no pathway to this title: add their route first.") % {"person": candidate},
+                    "candidate",
+                ),
+                False,
+            )
+        answer = registration_eligibility(
+            self.index,
+            situation,
+            RulesKind(session.kind),
+            session.version.label,
+            ccps=ccps,
+            ccs=session.ccs.code if session.ccs else None,
+        )
+        if answer.allowed:
+            return None, answer.final_interview_due
+        reason = answer.reasons[0]
+        return (
+            Refused(
+                reason.code,
+                _("%(person)s cannot be registered: %(reason)s")
+                % {"person": candidate, "reason": reason_message(reason)},
+                "candidate",
+                reasons=[r.code for r in answer.reasons],
+            ),
+            False,
+        )
+
+
+def _overlapping_registration(candidate: Candidate, session: ExamSession) -> Registration | None:
+    return (
+        Registration.objects.filter(
+            candidate=candidate,
+            status=RegistrationStatus.REGISTERED,
+            session__status__in=[SessionStatus.DRAFT, SessionStatus.DECLARED, SessionStatus.CONVENED],
+            session__first_day__lte=session.last_day,
+            session__last_day__gte=session.first_day,
+        )
+        .exclude(session=session)
+        .select_related("session")
+        .first()
+    )
+
+
+def _register_one(
+    user: Any, session: ExamSession, candidate: Candidate, ccps: Sequence[CCP], checker: _Eligibility, today: date
+) -> Registration:
+    if candidate.centre_id != session.centre_id:
+        raise Refused(
+            "registration_other_centre",
+            _("%(person)s is a candidate of another centre.") % {"person": candidate},
+            "candidate",
+        )
+    if Registration.objects.filter(session=session, candidate=candidate, status=RegistrationStatus.REGISTERED).exists():
+        raise Conflict(
+            "registration_duplicate",
+            _("%(person)s is already registered for this session.") % {"person": candidate},
+            "candidate",
+        )
+    registered = Registration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
+    if registered >= session.capacity:
+        raise Refused(
+            "session_full",
+            _("The session is full: %(capacity)d places, all taken.") % {"capacity": session.capacity},
+            "candidate",
+        )
+    other = _overlapping_registration(candidate, session)
+    if other is not None:
+        raise Refused(
+            "registration_overlap",
+            _("%(person)s is already registered for session %(number)s, on overlapping days.")
+            % {"person": candidate, "number": other.session.number},
+            "candidate",
+        )
+    chosen = (list(ccps) or list(session.ccps.all())) if session.kind == SessionKind.CCP else []
+    refusal, final_interview_due = checker.refusal(candidate, tuple(sorted(c.number for c in chosen)))
+    if refusal is not None:
+        raise refusal
+    registration = Registration(
+        session=session, candidate=candidate, registered_on=today, final_interview_due=final_interview_due
+    )
+    REGISTRATION.create(
+        "register",
+        user,
+        registration,
+        on=today,
+        data={"session": session.number, "candidate": candidate.pk, "ccps": [c.number for c in chosen]},
+    )
+    if chosen:
+        registration.ccps.set(chosen)
+    granted = Accommodation.objects.filter(candidate=candidate, status=DecisionStatus.GRANTED)
+    registration.accommodations.set(granted)
+    return registration
+
+
+def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Sequence[CCP] = ()) -> Registration:
+    """Register one candidate: the rules decide on the session's dates (R-02 to R-22); capacity, overlap."""
+    ensure_in(queries.managed_sessions(user), session)
+    ensure_in(managed_candidates(user), candidate)
+    today = dating.today()
+    with transaction.atomic():
+        locked = ExamSession.objects.select_for_update().select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        return _register_one(user, locked, candidate, ccps, _Eligibility(locked), today)
+
+
+def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidate]) -> list[Outcome]:
+    """Register several candidates at once: each is registered or refused with its reason; one transaction,
+    a savepoint per candidate, so a refusal leaves the others registered and nothing half-written."""
+    ensure_in(queries.managed_sessions(user), session)
+    today = dating.today()
+    outcomes: list[Outcome] = []
+    with transaction.atomic():
+        locked = ExamSession.objects.select_for_update().select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        checker = _Eligibility(locked)
+        managed = managed_candidates(user)
+        for candidate in candidates:
+            ensure_in(managed, candidate)
+            try:
+                with transaction.atomic():
+                    outcomes.append(
+                        Outcome(candidate, registration=_register_one(user, locked, candidate, (), checker, today))
+                    )
+            except Refused as refusal:
+                outcomes.append(Outcome(candidate, refusal=refusal))
+    return outcomes
+
+
+def withdraw_registration(user: Any, registration: Registration, *, reason: str) -> Registration:
+    """Withdrawn before the session; the registration stays in the history with its reason."""
+    if not reason.strip():
+        raise Refused("reason_required", _("Give the reason for the withdrawal."), "reason")
+    today = dating.today()
+    with transaction.atomic():
+        registration = REGISTRATION.apply(
+            "withdraw",
+            user,
+            registration,
+            on=today,
+            reason=reason,
+            changes={"withdrawn_on": today, "withdraw_reason": reason},
+        )
+        Convocation.objects.filter(registration=registration, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.CANCELLED
+        )
+    return registration
+
+
+# Jury ---------------------------------------------------------------------------------------------
+
+
+def _busy_elsewhere(member: JuryMember, session: ExamSession) -> JuryAssignment | None:
+    return (
+        JuryAssignment.objects.filter(
+            member=member,
+            status__in=BUSY_JURY_STATES,
+            first_day__lte=session.last_day,
+            last_day__gte=session.first_day,
+            session__status__in=[SessionStatus.DRAFT, SessionStatus.DECLARED, SessionStatus.CONVENED],
+        )
+        .exclude(session=session)
+        .select_related("session")
+        .first()
+    )
+
+
+def _overlap_refusal(member: JuryMember, other: JuryAssignment) -> Refused:
+    return Refused(
+        "jury_overlap",
+        _("%(person)s is already invited to session %(number)s, on overlapping days (%(first)s to %(last)s).")
+        % {
+            "person": member,
+            "number": other.session.number,
+            "first": french_date(other.first_day),
+            "last": french_date(other.last_day),
+        },
+        "member",
+    )
+
+
+def invite_member(user: Any, session: ExamSession, member: JuryMember) -> JuryAssignment:
+    """The centre invites a jury member habilitated on every day of the session (R-62), free that day."""
+    ensure_in(queries.managed_sessions(user), session)
+    today = dating.today()
+    with transaction.atomic():
+        locked_member = JuryMember.objects.select_for_update().get(pk=member.pk)
+        if JuryAssignment.objects.filter(session=session, member=member, status__in=BUSY_JURY_STATES).exists():
+            raise Conflict("jury_duplicate", _("%(person)s is already invited.") % {"person": member}, "member")
+        other = _busy_elsewhere(locked_member, session)
+        if other is not None:
+            raise _overlap_refusal(member, other)
+        assignment = JuryAssignment(
+            session=session, member=member, first_day=session.first_day, last_day=session.last_day, proposed_on=today
+        )
+        try:
+            with transaction.atomic():
+                JURY.create("propose", user, assignment, on=today, data={"member": member.pk})
+        except IntegrityError:
+            # PostgreSQL's exclusion constraint caught an overlap that appeared meanwhile.
+            raise Refused("jury_overlap", _("%(person)s is busy on these days.") % {"person": member}, "member")
+    return assignment
+
+
+def answer_invitation(user: Any, assignment: JuryAssignment, *, accept: bool, note: str = "") -> JuryAssignment:
+    """The jury member accepts or declines from their space."""
+    today = dating.today()
+    return JURY.apply(
+        "accept" if accept else "decline",
+        user,
+        assignment,
+        on=today,
+        reason=note,
+        changes={"answered_on": today, "answer_note": note},
+    )
+
+
+def withdraw_member(user: Any, assignment: JuryAssignment, *, reason: str = "") -> JuryAssignment:
+    return JURY.apply("withdraw", user, assignment, on=dating.today(), reason=reason)
+
+
+def declare_conflict(user: Any, assignment: JuryAssignment, registration: Registration, *, note: str = "") -> None:
+    """A personal link of a jury member with one candidate (R-64), declared by the member or the centre:
+    the member no longer evaluates that candidate."""
+    if registration.session_id != assignment.session_id:
+        raise Refused("conflict_other_session", _("This candidate is not registered for this session."))
+    if assignment.member_id not in scope_of(user).jury_members:  # not the member: the centre's staff then
+        ensure_in(queries.managed_sessions(user), assignment.session)
+    with transaction.atomic():
+        _, created = ConflictDeclaration.objects.get_or_create(
+            assignment=assignment, registration=registration, defaults={"note": note}
+        )
+        if created:
+            record(
+                actor=user,
+                action="jury.conflict_declared",
+                target=assignment,
+                reason=note,
+                data={"candidate": registration.candidate_id},
+            )
+
+
+# Convocations -------------------------------------------------------------------------------------
+
+
+def convene(user: Any, session: ExamSession) -> ExamSession:
+    """Send the convocations (R-43, R-44, R-66): the jury is complete and free of conflict (R-63, R-64),
+    it is not too late; one convocation per registered candidate and accepted jury member, sent by the
+    task worker once this transaction commits."""
+    today = dating.today()
+    with transaction.atomic():
+        session = SESSION.apply("convene", user, session, on=today, changes={"convened_on": today})
+        registrations = session.registrations.filter(status=RegistrationStatus.REGISTERED).select_related("candidate")
+        for registration in registrations:
+            _queue(session, registration=registration, email=registration.candidate.email)
+        for assignment in session.jury.filter(status=JuryStatus.ACCEPTED).select_related("member"):
+            _queue(session, assignment=assignment, email=assignment.member.email)
+    return session
+
+
+def _queue(session: ExamSession, **person: Any) -> Convocation:
+    from titrepro.sessions import tasks
+
+    convocation = CONVOCATION.create("queue", None, Convocation(session=session, **person))
+    transaction.on_commit(lambda: tasks.send_convocation.enqueue(convocation.pk))
+    return convocation
+
+
+def resend(user: Any, convocation: Convocation) -> Convocation:
+    """Send a convocation again (a failure, a lost e-mail); the worker sends it once this commits."""
+    from titrepro.sessions import tasks
+
+    with transaction.atomic():
+        convocation = CONVOCATION.apply("resend", user, convocation, changes={"error": "", "attempts": 0})
+        transaction.on_commit(lambda: tasks.send_convocation.enqueue(convocation.pk))
+    return convocation
+
+
+def _stop_pending_convocations(session: ExamSession) -> None:
+    for convocation in session.convocations.filter(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED]):
+        CONVOCATION.apply("cancel", None, convocation)
+
+
+def _queue_notices(session: ExamSession, what: str) -> None:
+    from titrepro.sessions import tasks
+
+    transaction.on_commit(lambda: tasks.send_session_notice.enqueue(session.pk, what))
+
+
+# The session day (R-45, R-80, R-81) ------------------------------------------------------------
+
+
+def record_attendance(
+    user: Any,
+    registration: Registration,
+    *,
+    attendance: str,
+    arrived_at: time | None = None,
+    note: str = "",
+    portfolio_handed_in: bool | None = None,
+) -> Registration:
+    """Presence, absence, lateness (admitted without moving the end time, or refused) (R-45)."""
+    ensure_in(queries.managed_sessions(user), registration.session)
+    today = dating.today()
+    with transaction.atomic():
+        row = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+        session = row.session
+        if row.status != RegistrationStatus.REGISTERED:
+            raise Refused("registration_not_active", _("This registration was withdrawn."))
+        if session.status not in (SessionStatus.CONVENED, SessionStatus.HELD) or today < session.first_day:
+            raise Refused(
+                "attendance_not_yet",
+                _("Attendance is recorded from the first day of a convened session (%(on)s).")
+                % {"on": french_date(session.first_day)},
+            )
+        if attendance in ("late", "refused") and arrived_at is None:
+            raise Refused("arrival_time_required", _("Give the time the candidate arrived."), "arrived_at")
+        before = {"attendance": row.attendance, "arrived_at": str(row.arrived_at or "")}
+        row.attendance = attendance
+        row.arrived_at = arrived_at if attendance in ("late", "refused") else None
+        row.attendance_note = note
+        if portfolio_handed_in is not None:
+            row.portfolio_handed_in = portfolio_handed_in
+        row.save(update_fields=["attendance", "arrived_at", "attendance_note", "portfolio_handed_in"])
+        record(
+            actor=user,
+            action="registration.attendance",
+            target=row,
+            reason=note,
+            data={"before": before, "after": {"attendance": attendance, "arrived_at": str(row.arrived_at or "")}},
+        )
+    return row
+
+
+def record_incident(
+    user: Any,
+    session: ExamSession,
+    *,
+    kind: str,
+    text: str,
+    occurred_on: date | None = None,
+    registration: Registration | None = None,
+) -> Incident:
+    """An incident, an irregularity (R-81) or a fraud report (R-80, which the minutes will mention)."""
+    ensure_in(queries.managed_sessions(user), session)
+    if not text.strip():
+        raise Refused("incident_text_required", _("Describe what happened."), "text")
+    today = dating.today()
+    day = occurred_on or today
+    if session.status not in (SessionStatus.CONVENED, SessionStatus.HELD):
+        raise Refused("incident_not_now", _("Incidents are recorded for a convened or held session."))
+    if day < session.first_day or day > min(session.last_day, today):
+        raise Refused(
+            "incident_day_outside_session",
+            _("The day must be one of the session's days, and not after today."),
+            "occurred_on",
+        )
+    if registration is not None and registration.session_id != session.pk:
+        raise Refused("conflict_other_session", _("This candidate is not registered for this session."))
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            session=session, kind=kind, text=text, occurred_on=day, registration=registration, recorded_by=user
+        )
+        record(
+            actor=user,
+            action=f"session.{kind}",
+            target=session,
+            reason=text,
+            data={"candidate": registration.candidate_id if registration else None, "day": day.isoformat()},
+        )
+    return incident
+
+
+# The yearly programme (R-40) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    kind: str
+    version: TitleVersion
+    month: int
+    expected_candidates: int
+
+
+def save_programme(user: Any, centre: ApprovedCentre, year: int, lines: Sequence[PlannedLine]) -> Programme:
+    """The centre's forecast for ``year`` (replaces the lines of a programme not yet sent)."""
+    ensure_in(managed_centres(user), centre)
+    for number, line in enumerate(lines, start=1):
+        if not 1 <= line.month <= 12:
+            raise Refused("programme_month", _("Line %(n)d: the month must be between 1 and 12.") % {"n": number})
+        if line.expected_candidates < 1:
+            raise Refused("programme_candidates", _("Line %(n)d: expect at least one candidate.") % {"n": number})
+    with transaction.atomic():
+        programme, _created = Programme.objects.select_for_update().get_or_create(centre=centre, year=year)
+        if programme.status == ProgrammeStatus.SENT:
+            raise Refused("programme_already_sent", _("This programme was sent to the authority; it is final."))
+        programme.planned.all().delete()
+        PlannedSession.objects.bulk_create(
+            PlannedSession(
+                programme=programme,
+                kind=line.kind,
+                version=line.version,
+                month=line.month,
+                expected_candidates=line.expected_candidates,
+            )
+            for line in lines
+        )
+        record(
+            actor=user,
+            action="programme.saved",
+            target=programme,
+            data={"year": year, "lines": len(lines)},
+        )
+    return programme
+
+
+def send_programme(user: Any, programme: Programme) -> Programme:
+    """Sent to the authority (R-40: before 31 January); a late sending is recorded as late, not refused."""
+    ensure_in(queries.managed_programmes(user), programme)
+    today = dating.today()
+    with transaction.atomic():
+        row = Programme.objects.select_for_update().get(pk=programme.pk)
+        if row.status == ProgrammeStatus.SENT:
+            raise Refused("programme_already_sent", _("This programme was already sent."))
+        if not row.planned.exists():
+            raise Refused("programme_empty", _("Add at least one planned session before sending the programme."))
+        row.status = ProgrammeStatus.SENT
+        row.sent_on = today
+        row.save(update_fields=["status", "sent_on"])
+        record(
+            actor=user,
+            action="programme.sent",
+            target=row,
+            data={"year": row.year, "late": today > programme_due(row.year)},
+        )
+    return row
+
+
+def programme_due(year: int) -> date:
+    """R-40: the forecast is sent at least once a year, before 31 January (so by 31 January included)."""
+    return date(year, 1, 31)
