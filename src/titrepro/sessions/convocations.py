@@ -150,8 +150,7 @@ def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
         ]
         jury = None
     else:
-        assert convocation.assignment is not None
-        member = convocation.assignment.member
+        member = convocation.assignment.member  # type: ignore[union-attr]  # one of the two, by constraint
         recipient = {"name": f"{member.first_name} {member.last_name.upper()}", "address": "", "role": "jury"}
         bring = [_("A valid identity document"), _("This convocation")]
         accommodations = []

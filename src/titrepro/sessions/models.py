@@ -297,6 +297,9 @@ class ConflictDeclaration(models.Model):
             models.UniqueConstraint(fields=["assignment", "registration"], name="conflict_declared_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} ≠ {self.registration.candidate}"
+
 
 # Convocations ------------------------------------------------------------------------------------
 
@@ -397,3 +400,6 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.member)

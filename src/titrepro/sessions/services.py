@@ -400,7 +400,9 @@ def invite_member(user: Any, session: ExamSession, member: JuryMember) -> JuryAs
                 JURY.create("propose", user, assignment, on=today, data={"member": member.pk})
         except IntegrityError:
             # PostgreSQL's exclusion constraint caught an overlap that appeared meanwhile.
-            raise Refused("jury_overlap", _("%(person)s is busy on these days.") % {"person": member}, "member")
+            raise Refused(
+                "jury_overlap", _("%(person)s is busy on these days.") % {"person": member}, "member"
+            ) from None
     return assignment
 
 
@@ -429,7 +431,7 @@ def declare_conflict(user: Any, assignment: JuryAssignment, registration: Regist
     if assignment.member_id not in scope_of(user).jury_members:  # not the member: the centre's staff then
         ensure_in(queries.managed_sessions(user), assignment.session)
     with transaction.atomic():
-        _, created = ConflictDeclaration.objects.get_or_create(
+        _declaration, created = ConflictDeclaration.objects.get_or_create(
             assignment=assignment, registration=registration, defaults={"note": note}
         )
         if created:
