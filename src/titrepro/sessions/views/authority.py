@@ -1,0 +1,5 @@
+"""Pages of the authority (filled by the sessions pages work)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
