@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import typst
 
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 FONTS = Path(__file__).resolve().parent / "fonts"
-PDF_STANDARD = "a-2b"  # PDF/A-2b: archivable, fonts embedded; veraPDF is not available to prove it
+PDF_STANDARD: Final = "a-2b"  # PDF/A-2b: archivable, fonts embedded; veraPDF is not available to prove it
 TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -47,10 +47,9 @@ class PdfError(Exception):
         self.message = message
         self.diagnostic = diagnostic
         self.hints = hints
-        text = f"{template}: {message}"
-        if diagnostic:
-            text += "\n" + diagnostic.rstrip()
-        text += "".join(f"\nhint: {hint}" for hint in hints)
+        # Typst's diagnostic repeats the message with where it happened (and the other errors).
+        text = f"{template}: {message}" + ("\n" + diagnostic.rstrip() if diagnostic else "")
+        text += "".join(f"\nhint: {hint}" for hint in hints if hint not in diagnostic)
         super().__init__(text)
 
 
