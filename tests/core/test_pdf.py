@@ -10,6 +10,7 @@ import logging
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,25 @@ def test_data_must_be_formatted_first() -> None:
     data["issued_on"] = date(2026, 12, 2)
     with pytest.raises(pdf.PdfError, match="not JSON"):
         pdf.render("convocation", data)
+
+
+def test_a_remote_session_says_so() -> None:
+    data = example("convocation")
+    assert "Session à distance" not in pypdf_text(pdf.render("convocation", data))
+    data["session"]["remote"] = True
+    assert "Session à distance : le lien de connexion" in pypdf_text(pdf.render("convocation", data))
+
+
+def test_threads_render_their_own_documents() -> None:
+    """Each thread has its own compiler; the fonts are shared."""
+
+    def one(index: int) -> str:
+        data = example("convocation")
+        data["recipient"]["name"] = f"Mme Personne NUMÉRO-{index}"
+        return pypdf_text(pdf.render("convocation", data))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(one, range(8)))
+    for index, text in enumerate(texts):
+        assert f"Mme Personne NUMÉRO-{index} " in text
+        assert all(f"NUMÉRO-{other} " not in text for other in range(8) if other != index)
