@@ -245,3 +245,21 @@ def test_threads_render_their_own_documents() -> None:
     for index, text in enumerate(texts):
         assert f"Mme Personne NUMÉRO-{index} " in text
         assert all(f"NUMÉRO-{other} " not in text for other in range(8) if other != index)
+
+
+def test_optional_parts_may_be_empty() -> None:
+    data = example("convocation")
+    data["session"].update(title_code="", version_label="", site="")
+    data["centre"] = None
+    data["recipient"]["address"] = ""
+    data.update(bring=[], accommodations=[], regulation_note="")
+    data["tests"] = [{"day": "lundi 8 mars 2027", "start": "", "end": "", "label": "Entretien final", "detail": ""}]
+    data["labels"].update(salutation="", issued="", signatory_name="")
+    text = pypdf_text(pdf.render("convocation", data))
+    assert "lundi 8 mars 2027 Entretien final" in text
+    assert "À apporter" not in text
+    assert "Centre de formation" not in text
+    sheet = example("sign_in_sheet")
+    sheet.update(centre=None, people=[], days=["lundi 8 mars 2027"])
+    sheet["labels"]["note"] = ""
+    assert "Signature lundi 8 mars 2027" in pypdf_text(pdf.render("sign_in_sheet", sheet))
