@@ -298,7 +298,10 @@ def centre_registration_withdraw(request: HttpRequest, pk: int, registration_pk:
             messages.success(request, _("The registration is withdrawn; it stays in the history."))
             return redirect("sessions:centre_session_detail", session.pk)
     return _form_page(
-        request, session, form, _("Withdraw the registration of %(person)s") % {"person": registration.candidate},
+        request,
+        session,
+        form,
+        _("Withdraw the registration of %(person)s") % {"person": registration.candidate},
         _("Withdraw"),
     )
 
@@ -311,8 +314,10 @@ def centre_registration_withdraw(request: HttpRequest, pk: int, registration_pk:
 def centre_jury_invite(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     busy = session.jury.filter(status__in=[JuryStatus.PROPOSED, JuryStatus.ACCEPTED]).values("member_id")
+    # The habilitated members of the centre's département (a habilitation is recorded by the
+    # département of the member's domicile, R-60): the names of other départements are not shown.
     members = (
-        JuryMember.objects.filter(habilitations__title=session.version.title)
+        JuryMember.objects.filter(habilitations__title=session.version.title, authority=session.centre.authority)
         .exclude(pk__in=busy)
         .distinct()
         .order_by("last_name", "first_name")
@@ -398,7 +403,9 @@ def centre_session_day(request: HttpRequest, pk: int) -> HttpResponse:
                 except Refused as refusal:
                     form.add_refusal(refusal)
                 else:
-                    messages.success(request, _("Attendance of %(person)s recorded.") % {"person": registration.candidate})
+                    messages.success(
+                        request, _("Attendance of %(person)s recorded.") % {"person": registration.candidate}
+                    )
                     return redirect("sessions:centre_session_day", session.pk)
             attendance_errors[registration.pk] = form
     rows = []
@@ -515,9 +522,7 @@ urlpatterns = [
     path("centre/sessions/<int:pk>/", centre_session_detail, name="centre_session_detail"),
     path("centre/sessions/<int:pk>/etape/<slug:move>/", centre_session_move, name="centre_session_move"),
     path("centre/sessions/<int:pk>/inscriptions/nouvelle/", centre_registration_add, name="centre_registration_add"),
-    path(
-        "centre/sessions/<int:pk>/inscriptions/plusieurs/", centre_registration_many, name="centre_registration_many"
-    ),
+    path("centre/sessions/<int:pk>/inscriptions/plusieurs/", centre_registration_many, name="centre_registration_many"),
     path(
         "centre/sessions/<int:pk>/inscriptions/<int:registration_pk>/retrait/",
         centre_registration_withdraw,
