@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
+from titrepro.accounts.models import RoleKind
 from titrepro.accounts.permissions import scoped
 from titrepro.directory.models import (
     Approval,
@@ -40,6 +41,12 @@ def visible_centre_details(user: Any) -> QuerySet[ApprovedCentre]:
         Prefetch("approvals", queryset=Approval.objects.select_related("version__title")),
         "conventions__provider",
     )
+
+
+def staff_accounts(centre: ApprovedCentre) -> list[Any]:
+    """The accounts holding an accepted centre staff role on the centre (its DREETS resets their authenticator)."""
+    roles = centre.roles.filter(kind=RoleKind.CENTRE_STAFF, pending=False).select_related("user")
+    return [role.user for role in roles.order_by("user__email", "user__username")]
 
 
 def visible_jury_members(user: Any) -> QuerySet[JuryMember]:

@@ -130,6 +130,8 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "centre": centre,
             "approvals": approvals,
             "conventions": centre.conventions.all(),
+            # Its staff's accounts: a lost authenticator is reset from here (accounts:device_reset).
+            "accounts": queries.staff_accounts(centre),
             "history": _history(centre, *approvals),
             "breadcrumb": _crumbs(centre.name, _centres_crumb()),
         },
