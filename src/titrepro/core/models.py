@@ -49,15 +49,15 @@ class Searchable(models.Model):
     class Meta:
         abstract = True
 
-    def folded_search_text(self) -> str:
-        return fold(" ".join(str(getattr(self, name) or "") for name in self.search_fields))[:600]
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = self.folded_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(self.search_fields) & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def folded_search_text(self) -> str:
+        return fold(" ".join(str(getattr(self, name) or "") for name in self.search_fields))[:600]
 
 
 def search_filter(text: str, field: str = "search_text") -> Q:

@@ -35,7 +35,6 @@ COOKIES = (
 )
 
 
-
 def _page(request: HttpRequest, template: str, title: str, **context: object) -> HttpResponse:
     breadcrumb = crumbs((_("Home"), "/"), (title, ""))
     # Where people write about accessibility, their data or the site: the deployment's address.

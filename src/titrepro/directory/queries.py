@@ -9,19 +9,27 @@ the queryset, so ``get_scoped_or_404`` (pages, API) and ``ensure_in``
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from titrepro.accounts.models import RoleKind
 from titrepro.accounts.permissions import scoped
+from titrepro.core.models import search_filter
 from titrepro.directory.models import (
     Approval,
     ApprovedCentre,
     DeclaredLink,
     Habilitation,
     JuryMember,
+)
+from titrepro.directory.statuses import (
+    approval_status_filter,
+    habilitation_status_filter,
+    open_approvals,
+    open_habilitations,
 )
 
 
@@ -86,3 +94,64 @@ def own_jury_member(user: Any) -> JuryMember:
 
 def own_declared_links(user: Any) -> QuerySet[DeclaredLink]:
     return scoped(user, DeclaredLink.objects.select_related("member"), national=False, jury_member="member")
+
+
+# The work lists (issue 9, item 5): filters named as in the URL (?q=, ?statut=, ?titre=, ?tri=nom|fin).
+CENTRE_SORTS = {"nom": ("name", "pk"), "fin": (F("next_end").asc(nulls_last=True), "name", "pk")}
+MEMBER_SORTS = {
+    "nom": ("last_name", "first_name", "email", "pk"),
+    "fin": (F("next_end").asc(nulls_last=True), "last_name", "first_name", "pk"),
+}
+
+
+def centre_work_list(
+    centres: QuerySet[ApprovedCentre], *, today: date, text: str = "", status: str = "", sort: str = "nom"
+) -> QuerySet[ApprovedCentre]:
+    """The centres a list shows: searched (name, code, SIRET, address: accents and case ignored), those
+    holding an approval shown with ``status`` today, sorted by name or by the nearest end of an approval
+    (among those of the status when one is asked, else among the open ones); with their approvals."""
+    chosen = approval_status_filter(status, today) if status else open_approvals(today)
+    if text:
+        centres = centres.filter(search_filter(text))
+    if status:
+        centres = centres.filter(Exists(Approval.objects.filter(chosen, centre=OuterRef("pk"))))
+    ends = Approval.objects.filter(chosen, centre=OuterRef("pk")).order_by("valid_until").values("valid_until")
+    return (
+        centres.prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("version__title")))
+        .annotate(next_end=Subquery(ends[:1]))
+        .order_by(*CENTRE_SORTS.get(sort, CENTRE_SORTS["nom"]))
+    )
+
+
+def jury_member_work_list(
+    members: QuerySet[JuryMember],
+    *,
+    today: date,
+    text: str = "",
+    status: str = "",
+    title: str = "",
+    sort: str = "nom",
+) -> QuerySet[JuryMember]:
+    """The jury members a list shows: searched (name, e-mail), those holding a habilitation for ``title``
+    and shown with ``status`` today (the same habilitation), sorted by name or by the nearest end of a
+    habilitation (among the chosen ones, else among the open ones); with their habilitations."""
+    chosen = habilitation_status_filter(status, today) if status else open_habilitations(today)
+    if title:
+        chosen &= Q(title__code=title)
+    if text:
+        members = members.filter(search_filter(text))
+    if status or title:
+        members = members.filter(Exists(Habilitation.objects.filter(chosen, member=OuterRef("pk"))))
+    ends = Habilitation.objects.filter(chosen, member=OuterRef("pk")).order_by("valid_until").values("valid_until")
+    return (
+        members.prefetch_related(Prefetch("habilitations", queryset=Habilitation.objects.select_related("title")))
+        .annotate(next_end=Subquery(ends[:1]))
+        .order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["nom"]))
+    )
+
+
+def habilitated_titles(members: QuerySet[JuryMember]) -> list[tuple[str, str]]:
+    """(code, label) of the titles these members hold a habilitation for, for the list's title filter."""
+    return sorted(
+        set(Habilitation.objects.filter(member__in=members).values_list("title__code", "title__label").distinct())
+    )
