@@ -65,7 +65,7 @@ def _xlsx(response: Any) -> list[list[Any]]:
 def _export_link(client: Client, url: str, query: str, fmt: str) -> str:
     page = client.get(f"{url}?{query}").content.decode()
     links = re.findall(r'href="([^"]*exporter/[^"]*)"', page)
-    chosen = [link.replace("&amp;", "&") for link in links if f"format={fmt}" in link]
+    chosen = [str(link).replace("&amp;", "&") for link in links if f"format={fmt}" in link]
     assert chosen, links
     return chosen[0]
 

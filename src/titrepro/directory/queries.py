@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 
 from titrepro.accounts.models import RoleKind
 from titrepro.accounts.permissions import scoped
@@ -97,8 +98,11 @@ def own_declared_links(user: Any) -> QuerySet[DeclaredLink]:
 
 
 # The work lists (issue 9, item 5): filters named as in the URL (?q=, ?statut=, ?titre=, ?tri=nom|fin).
-CENTRE_SORTS = {"nom": ("name", "pk"), "fin": (F("next_end").asc(nulls_last=True), "name", "pk")}
-MEMBER_SORTS = {
+CENTRE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "nom": ("name", "pk"),
+    "fin": (F("next_end").asc(nulls_last=True), "name", "pk"),
+}
+MEMBER_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "nom": ("last_name", "first_name", "email", "pk"),
     "fin": (F("next_end").asc(nulls_last=True), "last_name", "first_name", "pk"),
 }

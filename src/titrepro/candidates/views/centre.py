@@ -61,7 +61,7 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
         {
             "candidate": candidate,
             "pathways": list(candidate.pathways.all()),
-            "last_label": action_label(candidate.last_action) if candidate.last_action else "",  # type: ignore[attr-defined]
+            "last_label": action_label(candidate.last_action) if candidate.last_action else "",
         }
         for candidate in page
     ]
