@@ -9,6 +9,7 @@ the queryset, so ``get_scoped_or_404`` (pages, API) and ``ensure_in``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -108,6 +109,31 @@ MEMBER_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 }
 
 
+def _listed(
+    rows: QuerySet[Any],
+    related: tuple[str, str],
+    shown: QuerySet[Any],
+    chosen: Q,
+    *,
+    only_chosen: bool,
+    order: Sequence[Any],
+) -> QuerySet[Any]:
+    """``rows`` (only those with a ``chosen`` one of their related rows when ``only_chosen``), each
+    with its related rows (``shown``) and ``next_end``: the earliest ``valid_until`` of the chosen
+    ones (None without any), in ``order``. ``related``: the reverse name and the foreign key back."""
+    related_name, link = related
+    theirs = shown.filter(chosen, **{link: OuterRef("pk")})
+    if only_chosen:
+        rows = rows.filter(Exists(theirs))
+    nearest = theirs.order_by("valid_until").values("valid_until")[:1]
+    listed: QuerySet[Any] = (
+        rows.prefetch_related(Prefetch(related_name, queryset=shown))
+        .annotate(next_end=Subquery(nearest))
+        .order_by(*order)
+    )
+    return listed
+
+
 def centre_work_list(
     centres: QuerySet[ApprovedCentre], *, today: date, text: str = "", status: str = "", sort: str = "nom"
 ) -> QuerySet[ApprovedCentre]:
@@ -117,13 +143,13 @@ def centre_work_list(
     chosen = approval_status_filter(status, today) if status else open_approvals(today)
     if text:
         centres = centres.filter(search_filter(text))
-    if status:
-        centres = centres.filter(Exists(Approval.objects.filter(chosen, centre=OuterRef("pk"))))
-    ends = Approval.objects.filter(chosen, centre=OuterRef("pk")).order_by("valid_until").values("valid_until")
-    return (
-        centres.prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("version__title")))
-        .annotate(next_end=Subquery(ends[:1]))
-        .order_by(*CENTRE_SORTS.get(sort, CENTRE_SORTS["nom"]))
+    return _listed(
+        centres,
+        ("approvals", "centre"),
+        Approval.objects.select_related("version__title"),
+        chosen,
+        only_chosen=bool(status),
+        order=CENTRE_SORTS.get(sort, CENTRE_SORTS["nom"]),
     )
 
 
@@ -144,13 +170,13 @@ def jury_member_work_list(
         chosen &= Q(title__code=title)
     if text:
         members = members.filter(search_filter(text))
-    if status or title:
-        members = members.filter(Exists(Habilitation.objects.filter(chosen, member=OuterRef("pk"))))
-    ends = Habilitation.objects.filter(chosen, member=OuterRef("pk")).order_by("valid_until").values("valid_until")
-    return (
-        members.prefetch_related(Prefetch("habilitations", queryset=Habilitation.objects.select_related("title")))
-        .annotate(next_end=Subquery(ends[:1]))
-        .order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["nom"]))
+    return _listed(
+        members,
+        ("habilitations", "member"),
+        Habilitation.objects.select_related("title"),
+        chosen,
+        only_chosen=bool(status or title),
+        order=MEMBER_SORTS.get(sort, MEMBER_SORTS["nom"]),
     )
 
 
