@@ -3,6 +3,7 @@ SMTP server (aiosmtpd): the message, its PDF and .ics attachments, its headers; 
 
 from __future__ import annotations
 
+import datetime
 import email
 import email.policy
 import io
@@ -60,7 +61,7 @@ def test_the_worker_sends_every_convocation_with_its_pdf_and_calendar(convened: 
     candidate = world.candidates[0]
     message = next(m for m in mail.outbox if m.to == [candidate.email])
     assert session.number in message.subject
-    (name, content, mimetype), (ics_name, ics, ics_type) = message.attachments
+    (_name, content, mimetype), (_ics_name, ics, ics_type) = message.attachments
     assert (mimetype, ics_type.split(";")[0]) == ("application/pdf", "text/calendar")
     text = pdf_text(content)
     assert candidate.birth_name.upper() in text
@@ -76,7 +77,7 @@ def test_the_worker_sends_every_convocation_with_its_pdf_and_calendar(convened: 
 def test_a_failing_send_is_retried_then_marked_failed(convened: tuple[World, ExamSession], monkeypatch: Any) -> None:
     from titrepro.sessions import tasks
 
-    monkeypatch.setattr(tasks, "RETRY_DELAY", tasks.timedelta(0))
+    monkeypatch.setattr(tasks, "RETRY_DELAY", datetime.timedelta(0))
     nobody_listens = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -91,7 +92,7 @@ def test_a_failing_send_is_retried_then_marked_failed(convened: tuple[World, Exa
     assert convocation.attempts == tasks.SEND_ATTEMPTS
     assert convocation.error
     # The centre sends it again once the mail works.
-    world, session = convened
+    world, _session = convened
     with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
         services.resend(world.staff, convocation)
         run_worker()

@@ -9,7 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from tests.session_world import World, make_world
 
-from titrepro.sessions.models import JuryAssignment
+from titrepro.directory.models import JuryMember
+from titrepro.sessions.models import ExamSession, JuryAssignment
 
 pytestmark = [
     pytest.mark.django_db,
@@ -20,7 +21,7 @@ pytestmark = [
 ]
 
 
-def busy(world: World, session, member, status: str = "accepted") -> JuryAssignment:  # type: ignore[no-untyped-def]
+def busy(world: World, session: ExamSession, member: JuryMember, status: str = "accepted") -> JuryAssignment:
     return JuryAssignment.objects.create(
         session=session,
         member=member,

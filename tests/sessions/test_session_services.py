@@ -6,6 +6,7 @@ Rules: R-08, R-30, R-33 (coverage), R-41 (declaration), R-43 (lead time), R-62 t
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -39,12 +40,12 @@ def world() -> World:
     return make_world()
 
 
-def tasks_of(callbacks: list) -> list:
+def tasks_of(callbacks: list[Any]) -> list[Any]:
     """The on-commit callbacks that enqueue tasks (the audit log's checkpoint is one too)."""
     return [c for c in callbacks if "checkpoint" not in c.__qualname__]
 
 
-def actions(obj: object) -> list[str]:
+def actions(obj: Any) -> list[str]:
     return [entry.action for entry in history(obj) if entry.action.startswith("session.")]
 
 

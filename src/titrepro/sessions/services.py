@@ -303,7 +303,11 @@ def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Seq
     ensure_in(managed_candidates(user), candidate)
     today = dating.today()
     with transaction.atomic():
-        locked = ExamSession.objects.select_for_update(of=("self",)).select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        locked = (
+            ExamSession.objects.select_for_update(of=("self",))
+            .select_related(*queries.SESSION_RELATED)
+            .get(pk=session.pk)
+        )
         return _register_one(user, locked, candidate, ccps, _Eligibility(locked), today)
 
 
@@ -314,7 +318,11 @@ def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidat
     today = dating.today()
     outcomes: list[Outcome] = []
     with transaction.atomic():
-        locked = ExamSession.objects.select_for_update(of=("self",)).select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        locked = (
+            ExamSession.objects.select_for_update(of=("self",))
+            .select_related(*queries.SESSION_RELATED)
+            .get(pk=session.pk)
+        )
         checker = _Eligibility(locked)
         managed = managed_candidates(user)
         for candidate in candidates:

@@ -5,6 +5,7 @@ is shown with its reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -54,8 +55,8 @@ from titrepro.sessions.models import (
 
 GET_POST = require_http_methods(["GET", "POST"])
 
-# The moves a centre makes from the session page, and what each confirmation page says.
-MOVES = {
+# The moves a centre makes from the session page: the service, whether it needs a reason, what is said after.
+MOVES: dict[str, tuple[Callable[..., ExamSession], bool, Any]] = {
     "declare": (services.declare_session, False, gettext_lazy("The session is declared to the authority.")),
     "convene": (
         services.convene,
