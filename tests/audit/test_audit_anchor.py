@@ -471,3 +471,19 @@ def test_the_migration_backfills_the_macs_of_existing_entries(authority, checkpo
     key = django_settings.TITREPRO_AUDIT_KEY.encode()
     assert all(entry.mac == entry_mac(key, entry.hash) for entry in AuditEntry.objects.all())
     assert verify() is None
+
+
+def test_one_checkpoint_per_commit_whatever_the_number_of_entries(django_capture_on_commit_callbacks: Capture) -> None:
+    """A batch (500 registrations in one transaction) anchors the head once, after its commit; an entry
+    whose savepoint is rolled back takes its checkpoint with it, and the next entry registers a new one."""
+    authority = Authority.objects.create(name="Lot", departement="971")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for number in range(3):
+            record(actor=None, action="test.batch", target=authority, data={"n": number})
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with transaction.atomic():
+            record(actor=None, action="test.batch", target=authority)
+            transaction.set_rollback(True)
+        record(actor=None, action="test.batch", target=authority)
+    assert len(callbacks) == 1  # the rolled-back one is gone, the second entry brought its own

@@ -42,7 +42,7 @@ def world() -> World:
 
 def tasks_of(callbacks: list[Any]) -> list[Any]:
     """The on-commit callbacks that enqueue tasks (the audit log's checkpoint is one too)."""
-    return [c for c in callbacks if "checkpoint" not in c.__qualname__]
+    return [c for c in callbacks if "checkpoint" not in getattr(getattr(c, "func", c), "__qualname__", "")]
 
 
 def actions(obj: Any) -> list[str]:

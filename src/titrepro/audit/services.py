@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +81,9 @@ def record(
     entry.mac = entry_mac(_key(), entry.hash)
     entry.save(force_insert=True)
     every = int(settings.TITREPRO_AUDIT_CHECKPOINT_EVERY)
-    if every and entry.sequence % every == 0:
+    if every and entry.sequence % every == 0 and not _checkpoint_pending():
         # robust: the change is committed whatever happens to the file; the next checkpoint covers it.
-        transaction.on_commit(_checkpoint_after_commit, robust=True)
+        _register_checkpoint()
     return entry
 
 
@@ -374,6 +375,29 @@ def checkpoint() -> Checkpointed:
             mac=written.mac,
         )
         return Checkpointed(written, written=True, path=path)
+
+
+def _outer_block(connection: Any) -> Any:
+    """The transaction's own outermost atomic block (a test case's wrapping blocks are not the service's)."""
+    return next((b for b in connection.atomic_blocks if not getattr(b, "_from_testcase", False)), None)
+
+
+def _checkpoint_pending() -> bool:
+    """Whether this transaction already has its after-commit checkpoint: one per commit is enough, it
+    anchors the head whatever the number of entries (a batch of 500 registrations writes one line, not
+    500). A callback registered in a savepoint rolled back is dropped by Django: then it is not pending."""
+    connection = transaction.get_connection()
+    marker = getattr(connection, "_titrepro_checkpoint", None)
+    if marker is None or marker[0] is not _outer_block(connection):
+        return False
+    return any(callback is marker[1] for _sids, callback, _robust in connection.run_on_commit)
+
+
+def _register_checkpoint() -> None:
+    connection = transaction.get_connection()
+    callback = partial(_checkpoint_after_commit)  # its own object, to find it among the callbacks
+    connection._titrepro_checkpoint = (_outer_block(connection), callback)
+    transaction.on_commit(callback, robust=True)
 
 
 def _checkpoint_after_commit() -> None:

@@ -19,11 +19,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from titrepro.accounts.permissions import ensure_in
-from titrepro.candidates.queries import managed_centres
+from titrepro.accounts.permissions import ensure_in, scope_of
 from titrepro.catalogue.models import SessionKind
 from titrepro.core.lifecycle import NEW, Lifecycle, Move, system_only
 from titrepro.core.refusals import Refused
@@ -49,10 +50,22 @@ J = JuryStatus
 # Who acts -----------------------------------------------------------------------------------
 
 
+def staff_of(user: Any, centre_id: int) -> None:
+    """Centre staff of this centre or a national administrator: what ``managed_sessions`` scopes, read from
+    the user's cached scope (no query: a batch of registrations asks it once per candidate)."""
+    scope = scope_of(user)
+    if scope.national:
+        return
+    if not scope.centres:
+        raise PermissionDenied
+    if centre_id not in scope.centres:
+        raise Http404
+
+
 def the_centre(user: Any, session: ExamSession) -> None:
     """The staff of the session's centre (or a national administrator); asked of the centre, so that it
     also answers for a session not saved yet (``create``)."""
-    ensure_in(managed_centres(user), session.centre)
+    staff_of(user, session.centre_id)
 
 
 def the_authority(user: Any, session: ExamSession) -> None:
@@ -61,11 +74,11 @@ def the_authority(user: Any, session: ExamSession) -> None:
 
 
 def centre_of_registration(user: Any, registration: Registration) -> None:
-    ensure_in(queries.managed_sessions(user), registration.session)
+    staff_of(user, registration.session.centre_id)
 
 
 def centre_of_assignment(user: Any, assignment: JuryAssignment) -> None:
-    ensure_in(queries.managed_sessions(user), assignment.session)
+    staff_of(user, assignment.session.centre_id)
 
 
 def the_member(user: Any, assignment: JuryAssignment) -> None:
@@ -74,7 +87,7 @@ def the_member(user: Any, assignment: JuryAssignment) -> None:
 
 
 def centre_of_convocation(user: Any, convocation: Convocation) -> None:
-    ensure_in(queries.managed_sessions(user), convocation.session)
+    staff_of(user, convocation.session.centre_id)
 
 
 # Session checks -------------------------------------------------------------------------------

@@ -13,11 +13,12 @@ from datetime import date, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from titrepro.accounts.permissions import ensure_in, scope_of
 from titrepro.audit.services import record
-from titrepro.candidates.models import Accommodation, Candidate, DecisionStatus
+from titrepro.candidates.models import Candidate, DecisionStatus
 from titrepro.candidates.queries import managed_candidates, managed_centres
 from titrepro.catalogue.models import CCP, CCS, SessionKind, TitleVersion
 from titrepro.catalogue.queries import spec_from_database
@@ -190,14 +191,17 @@ class Outcome:
     refusal: Refused | None = None
 
 
-class _Eligibility:
-    """The title's rules index, built once for all the registrations of one call."""
+class _Batch:
+    """What the registrations of one call share: the locked session, the title's rules index (built once),
+    and the number of places taken (counted once, then kept as the batch registers)."""
 
     def __init__(self, session: ExamSession) -> None:
         self.session = session
         self.index = TitleIndex(spec_from_database(session.version.title.code))
+        self.taken = Registration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
+        self.session_ccps = list(session.ccps.all()) if session.kind == SessionKind.CCP else []
 
-    def refusal(self, candidate: Candidate, ccps: tuple[int, ...]) -> tuple[Refused | None, bool]:
+    def eligibility(self, candidate: Candidate, ccps: tuple[int, ...]) -> tuple[Refused | None, bool]:
         session = self.session
         situation = facts.situation(candidate, session.version.title.code, session.first_day)
         if situation.route is None:
@@ -232,7 +236,12 @@ class _Eligibility:
         )
 
 
-def _overlapping_registration(candidate: Candidate, session: ExamSession) -> Registration | None:
+# What the eligibility reads of a candidate, fetched once per batch.
+CANDIDATE_PREFETCH = ("pathways__title", "vae_applications__title", "accommodations")
+
+
+def _busy_registration(candidate: Candidate, session: ExamSession) -> Registration | None:
+    """The candidate's active registration on days that overlap the session's (this session included)."""
     return (
         Registration.objects.filter(
             candidate=candidate,
@@ -241,35 +250,33 @@ def _overlapping_registration(candidate: Candidate, session: ExamSession) -> Reg
             session__first_day__lte=session.last_day,
             session__last_day__gte=session.first_day,
         )
-        .exclude(session=session)
         .select_related("session")
+        .order_by("-session_id")
         .first()
     )
 
 
-def _register_one(
-    user: Any, session: ExamSession, candidate: Candidate, ccps: Sequence[CCP], checker: _Eligibility, today: date
-) -> Registration:
+def _register_one(user: Any, candidate: Candidate, ccps: Sequence[CCP], batch: _Batch, today: date) -> Registration:
+    session = batch.session
     if candidate.centre_id != session.centre_id:
         raise Refused(
             "registration_other_centre",
             _("%(person)s is a candidate of another centre.") % {"person": candidate},
             "candidate",
         )
-    if Registration.objects.filter(session=session, candidate=candidate, status=RegistrationStatus.REGISTERED).exists():
+    other = _busy_registration(candidate, session)
+    if other is not None and other.session_id == session.pk:
         raise Conflict(
             "registration_duplicate",
             _("%(person)s is already registered for this session.") % {"person": candidate},
             "candidate",
         )
-    registered = Registration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
-    if registered >= session.capacity:
+    if batch.taken >= session.capacity:
         raise Refused(
             "session_full",
             _("The session is full: %(capacity)d places, all taken.") % {"capacity": session.capacity},
             "candidate",
         )
-    other = _overlapping_registration(candidate, session)
     if other is not None:
         raise Refused(
             "registration_overlap",
@@ -277,8 +284,8 @@ def _register_one(
             % {"person": candidate, "number": other.session.number},
             "candidate",
         )
-    chosen = (list(ccps) or list(session.ccps.all())) if session.kind == SessionKind.CCP else []
-    refusal, final_interview_due = checker.refusal(candidate, tuple(sorted(c.number for c in chosen)))
+    chosen = (list(ccps) or batch.session_ccps) if session.kind == SessionKind.CCP else []
+    refusal, final_interview_due = batch.eligibility(candidate, tuple(sorted(c.number for c in chosen)))
     if refusal is not None:
         raise refusal
     registration = Registration(
@@ -293,9 +300,17 @@ def _register_one(
     )
     if chosen:
         registration.ccps.set(chosen)
-    granted = Accommodation.objects.filter(candidate=candidate, status=DecisionStatus.GRANTED)
-    registration.accommodations.set(granted)
+    granted = [a for a in candidate.accommodations.all() if a.status == DecisionStatus.GRANTED]
+    if granted:
+        registration.accommodations.set(granted)
+    batch.taken += 1
     return registration
+
+
+def _locked(session: ExamSession) -> ExamSession:
+    return (
+        ExamSession.objects.select_for_update(of=("self",)).select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+    )
 
 
 def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Sequence[CCP] = ()) -> Registration:
@@ -304,35 +319,29 @@ def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Seq
     ensure_in(managed_candidates(user), candidate)
     today = dating.today()
     with transaction.atomic():
-        locked = (
-            ExamSession.objects.select_for_update(of=("self",))
-            .select_related(*queries.SESSION_RELATED)
-            .get(pk=session.pk)
-        )
-        return _register_one(user, locked, candidate, ccps, _Eligibility(locked), today)
+        batch = _Batch(_locked(session))
+        fresh = Candidate.objects.prefetch_related(*CANDIDATE_PREFETCH).get(pk=candidate.pk)
+        return _register_one(user, fresh, ccps, batch, today)
 
 
 def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidate]) -> list[Outcome]:
-    """Register several candidates at once: each is registered or refused with its reason; one transaction,
-    a savepoint per candidate, so a refusal leaves the others registered and nothing half-written."""
+    """Register several candidates at once: each is registered or refused with its reason, in one
+    transaction; a refusal leaves the others registered and nothing of its own written."""
     ensure_in(queries.managed_sessions(user), session)
     today = dating.today()
+    wanted = [candidate.pk for candidate in candidates]
     outcomes: list[Outcome] = []
     with transaction.atomic():
-        locked = (
-            ExamSession.objects.select_for_update(of=("self",))
-            .select_related(*queries.SESSION_RELATED)
-            .get(pk=session.pk)
-        )
-        checker = _Eligibility(locked)
-        managed = managed_candidates(user)
-        for candidate in candidates:
-            ensure_in(managed, candidate)
+        batch = _Batch(_locked(session))
+        found = managed_candidates(user).filter(pk__in=wanted).prefetch_related(*CANDIDATE_PREFETCH).in_bulk()
+        if len(found) != len(set(wanted)):
+            raise Http404  # a candidate outside the user's scope is as unknown as a missing one
+        for pk in wanted:
+            candidate = found[pk]
+            # No savepoint per candidate: every refusal is raised before anything is written, and the
+            # session's row lock keeps other registrations of this session out until the commit.
             try:
-                with transaction.atomic():
-                    outcomes.append(
-                        Outcome(candidate, registration=_register_one(user, locked, candidate, (), checker, today))
-                    )
+                outcomes.append(Outcome(candidate, registration=_register_one(user, candidate, (), batch, today)))
             except Refused as refusal:
                 outcomes.append(Outcome(candidate, refusal=refusal))
     return outcomes
