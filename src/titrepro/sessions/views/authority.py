@@ -8,6 +8,7 @@ Thin: reads through ``sessions.queries`` (scoped: another authority's session an
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -198,6 +199,17 @@ def authority_session_annul(request: HttpRequest, pk: int) -> HttpResponse:
 # The yearly programmes (R-40) ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MonthLine:
+    """One month of a centre's year: the sessions it planned (and the candidates it expected), those it declared."""
+
+    month: int
+    label: str
+    planned: int
+    expected: int
+    declared: int
+
+
 def _programme_rows(user: Any, year: int) -> list[dict[str, Any]]:
     """For each centre of the agent's départements: its programme of ``year`` and the sessions it declared."""
     today = dating.today()
@@ -213,13 +225,14 @@ def _programme_rows(user: Any, year: int) -> list[dict[str, Any]]:
         planned[line["programme__centre_id"]][line["month"]] = (line["sessions"], line["expected"] or 0)
     declared_sessions = queries.authority_sessions(user).filter(first_day__year=year, declared_on__isnull=False)
     declared: dict[int, dict[int, int]] = defaultdict(dict)
-    for line in (
+    for centre_id, month, count in (
         declared_sessions.annotate(month=ExtractMonth("first_day"))
         .values("centre_id", "month")
         .annotate(sessions=Count("pk"))
         .order_by()
+        .values_list("centre_id", "month", "sessions")
     ):
-        declared[line["centre_id"]][line["month"]] = line["sessions"]
+        declared[centre_id][month] = count
     registered = dict(
         Registration.objects.filter(session__in=declared_sessions, status=RegistrationStatus.REGISTERED)
         .values("session__centre_id")
@@ -233,13 +246,12 @@ def _programme_rows(user: Any, year: int) -> list[dict[str, Any]]:
         sent_on = programme.sent_on if programme is not None and sent else None
         late = (sent_on > due) if sent_on is not None else today > due
         months = [
-            {
-                "month": month,
-                "label": MONTHS[month],
-                "planned": planned[centre.pk].get(month, (0, 0))[0],
-                "expected": planned[centre.pk].get(month, (0, 0))[1],
-                "declared": declared[centre.pk].get(month, 0),
-            }
+            MonthLine(
+                month,
+                str(MONTHS[month]),
+                *planned[centre.pk].get(month, (0, 0)),
+                declared[centre.pk].get(month, 0),
+            )
             for month in range(1, 13)
         ]
         rows.append(
@@ -248,11 +260,11 @@ def _programme_rows(user: Any, year: int) -> list[dict[str, Any]]:
                 "sent": sent,
                 "sent_on": sent_on,
                 "late": late,
-                "planned": sum(m["planned"] for m in months),
-                "expected": sum(m["expected"] for m in months),
-                "declared": sum(m["declared"] for m in months),
+                "planned": sum(m.planned for m in months),
+                "expected": sum(m.expected for m in months),
+                "declared": sum(m.declared for m in months),
                 "registered": registered.get(centre.pk, 0),
-                "months": [m for m in months if m["planned"] or m["declared"]],
+                "months": [m for m in months if m.planned or m.declared],
             }
         )
     return rows
