@@ -35,7 +35,7 @@ endif
 # default it would add the dev group, which `make run` does not need).
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv bootstrap bootstrap-run browser run test lint check
+.PHONY: help uv bootstrap bootstrap-run browser pdftools run test lint check
 
 help:
 	@echo "make run    install what running needs, load the built-in catalogue and the demo, serve http://127.0.0.1:8000/"
@@ -76,6 +76,22 @@ browser:
 		fi; \
 	fi
 
+# poppler-utils' pdftotext reads the PDF documents back in their tests, beside pypdf (a second,
+# independent reader; docs/decisions/0032-typst-pdf-documents.md).
+pdftools:
+	@if ! command -v pdftotext >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "==> pdftotext missing: installing Debian's poppler-utils"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y poppler-utils || { apt-get update && apt-get install -y poppler-utils; }; \
+			command -v pdftotext >/dev/null || { echo "poppler-utils installed but pdftotext is still missing" >&2; exit 1; }; \
+		else \
+			echo "The document tests need pdftotext (poppler-utils)." >&2; \
+			echo "Install it, e.g. 'sudo apt-get install poppler-utils' on Debian or Ubuntu, then run make test again." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
 run: bootstrap-run
 	$(RUN) titrepro migrate
 	$(RUN) titrepro catalogue load --builtin
@@ -87,7 +103,7 @@ run: bootstrap-run
 
 # The database is the one DATABASE_URL names (SQLite when unset); pytest-django
 # creates and drops the test database itself.
-test: bootstrap browser
+test: bootstrap browser pdftools
 	@echo "==> pytest on $${DATABASE_URL:-SQLite (DATABASE_URL unset)}"
 	$(RUN) pytest $(PYTEST_ARGS)
 

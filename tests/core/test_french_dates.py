@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from titrepro.core.dating import document_date, document_time
 from titrepro.core.templatetags.french_dates import french_date
 
 
@@ -36,3 +37,14 @@ def test_nothing_for_no_date() -> None:
 def test_other_languages_keep_the_cardinal() -> None:
     with translation.override("en"):
         assert french_date(date(2026, 9, 1)) == "1 September 2026"
+
+
+def test_documents_write_french_whatever_the_language() -> None:
+    """PDFs and calendar files are French even when the page that asks for them is not."""
+    with translation.override("en"):
+        assert document_date(date(2027, 3, 1)) == "1er mars 2027"
+        assert document_date(date(2027, 3, 8), weekday=True) == "lundi 8 mars 2027"
+        assert document_date(date(2027, 3, 1), weekday=True) == "lundi 1er mars 2027"
+        assert document_time(time(8, 30)) == "8 h 30"
+        assert document_time(time(12, 0)) == "12 h 00"
+        assert document_time(datetime(2027, 3, 8, 14, 5)) == "14 h 05"  # noqa: DTZ001 - a wall-clock time

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -115,5 +115,5 @@ def get_scoped_or_404[M: models.Model](queryset: models.QuerySet[M], **lookup: A
     """One object from an already scoped queryset; outside the scope is the same as missing."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:  # type: ignore[attr-defined]
-        raise Http404 from None
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):  # type: ignore[attr-defined]
+        raise Http404 from None  # a malformed id (``?centre=abc``) is as missing as an unknown one

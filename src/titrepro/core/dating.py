@@ -23,11 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from titrepro.core.refusals import Refused
@@ -106,3 +107,31 @@ def plausible(on: date | None, field: str) -> date | None:
             field,
         )
     return on
+
+
+def french_date(day: date | datetime | None) -> str:
+    """ "1er septembre 2026", "2 septembre 2026"; in another language than French, Django's "j F Y".
+
+    Django's ``date:"j F Y"`` writes "1 septembre": French writes the first day of a month as an
+    ordinal ("1er"). Pages use the filter ``date_fr`` (``core.templatetags.french_dates``), which calls
+    this. ``None`` gives "".
+    """
+    if day is None:
+        return ""
+    text = date_format(day, "j F Y")
+    if day.day == 1 and (get_language() or "fr").startswith("fr"):
+        return "1er" + text[1:]
+    return text
+
+
+def document_date(day: date | datetime, *, weekday: bool = False) -> str:
+    """A date in a document (PDF, calendar), always in French whatever the active language:
+    "1er mars 2027", or with ``weekday`` "lundi 1er mars 2027"."""
+    with override("fr"):
+        text = french_date(day)
+        return f"{date_format(day, 'l')} {text}" if weekday else text
+
+
+def document_time(moment: time | datetime) -> str:
+    """A time of day as French documents write it: "8 h 30", "12 h 00"."""
+    return time_format(moment, r"G \h i")

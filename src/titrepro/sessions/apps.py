@@ -8,3 +8,8 @@ class SessionsConfig(AppConfig):
     name = "titrepro.sessions"
     label = "exam_sessions"
     verbose_name = _("Exam sessions")
+
+    def ready(self) -> None:
+        from titrepro.sessions.workspace import register_all
+
+        register_all()

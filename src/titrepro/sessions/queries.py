@@ -82,6 +82,10 @@ def convocations_of(session: ExamSession) -> QuerySet[Convocation]:
     return Convocation.objects.filter(session=session).select_related("registration__candidate", "assignment__member")
 
 
+def managed_convocations(user: Any) -> QuerySet[Convocation]:
+    return scoped(user, Convocation.objects.all(), centre="session__centre")
+
+
 def own_assignments(user: Any) -> QuerySet[JuryAssignment]:
     """The jury member's own invitations (never another's); 403 without the role."""
     return scoped(

@@ -1,0 +1,188 @@
+"""Forms of the centre's session pages: they read input; every write goes through ``sessions.services``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from titrepro.candidates.models import Candidate
+from titrepro.catalogue.models import CCP, CCS, SessionKind, TitleVersion
+from titrepro.core.forms import DsfrForm, date_field, reason_field
+from titrepro.core.templatetags.french_dates import french_date
+from titrepro.directory.models import ApprovedCentre, JuryMember
+from titrepro.sessions.models import Attendance, IncidentKind, Registration
+
+TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+if TYPE_CHECKING:
+    _VersionField = forms.ModelChoiceField[TitleVersion]
+    _CandidateField = forms.ModelChoiceField[Candidate]
+    _CandidatesField = forms.ModelMultipleChoiceField[Candidate]
+    _MemberField = forms.ModelChoiceField[JuryMember]
+    _CcpField = forms.ModelMultipleChoiceField[CCP]
+    _RegistrationField = forms.ModelChoiceField[Registration]
+else:
+    _VersionField = _CandidateField = _MemberField = _RegistrationField = forms.ModelChoiceField
+    _CandidatesField = _CcpField = forms.ModelMultipleChoiceField
+
+
+class VersionField(_VersionField):
+    def label_from_instance(self, obj: TitleVersion) -> str:
+        return f"{obj.title.code} – {obj.title.label} (version {obj.label})"
+
+
+class CcpField(_CcpField):
+    def label_from_instance(self, obj: CCP) -> str:
+        return f"{obj.version.title.code} {obj.version.label} – CCP {obj.number} : {obj.label}"
+
+
+def person_label(candidate: Candidate) -> str:
+    """Homonyms told apart by their birth date."""
+    return _("%(person)s, born on %(day)s") % {"person": candidate, "day": french_date(candidate.birth_date)}
+
+
+class CandidateField(_CandidateField):
+    def label_from_instance(self, obj: Candidate) -> str:
+        return person_label(obj)
+
+
+class CandidatesField(_CandidatesField):
+    def label_from_instance(self, obj: Candidate) -> str:
+        return person_label(obj)
+
+
+class MemberField(_MemberField):
+    def label_from_instance(self, obj: JuryMember) -> str:
+        return f"{obj} ({obj.email})"
+
+
+class SessionForm(DsfrForm):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=ApprovedCentre.objects.none())
+    kind = forms.ChoiceField(label=_("Kind of session"), choices=SessionKind.choices)
+    version = VersionField(label=_("Title version"), queryset=TitleVersion.objects.none())
+    ccps = CcpField(
+        label=_("CCPs covered (CCP session)"),
+        queryset=CCP.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ccs = forms.ModelChoiceField(label=_("CCS (CCS session)"), queryset=CCS.objects.none(), required=False)
+    site_address = forms.CharField(
+        label=_("Site"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The approved site where the technical platform is (R-46)."),
+    )
+    first_day = date_field(_("First day"))
+    last_day = date_field(_("Last day"))
+    opens_at = forms.TimeField(label=_("Opening time"), widget=TIME_WIDGET, initial="08:30")
+    closes_at = forms.TimeField(label=_("Closing time"), widget=TIME_WIDGET, initial="17:30")
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500)
+    remote = forms.BooleanField(
+        label=_("Remote session (R-46 experiment only)"), required=False, help_text=_("Flagged in the minutes.")
+    )
+
+    def __init__(self, *args: Any, centres: QuerySet[ApprovedCentre], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+        if centres.count() == 1:
+            self.fields["centre"].initial = centres.first()
+            self.fields["centre"].widget = forms.HiddenInput()
+        versions = (
+            TitleVersion.objects.filter(approvals__centre__in=centres)
+            .select_related("title")
+            .distinct()
+            .order_by("title__code", "-valid_from")
+        )
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["ccps"].queryset = (  # type: ignore[attr-defined]
+            CCP.objects.filter(version__in=versions).select_related("version__title").order_by("version", "number")
+        )
+        self.fields["ccs"].queryset = CCS.objects.filter(version__in=versions)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot be before the first day."))
+        return data
+
+
+class ReasonForm(DsfrForm):
+    reason = reason_field()
+
+
+class OptionalReasonForm(DsfrForm):
+    reason = reason_field(required=False)
+
+
+class RegisterForm(DsfrForm):
+    candidate = CandidateField(label=_("Candidate"), queryset=Candidate.objects.none())
+
+    def __init__(self, *args: Any, candidates: QuerySet[Candidate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class RegisterManyForm(DsfrForm):
+    candidates = CandidatesField(
+        label=_("Candidates to register"), queryset=Candidate.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Candidate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class InviteForm(DsfrForm):
+    member = MemberField(
+        label=_("Jury member"),
+        queryset=JuryMember.objects.none(),
+        help_text=_("Members holding a habilitation for this title (R-62); it is checked on the session's days."),
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[JuryMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+class AttendanceForm(DsfrForm):
+    attendance = forms.ChoiceField(label=_("Attendance"), choices=[c for c in Attendance.choices if c[0]])
+    arrived_at = forms.TimeField(
+        label=_("Arrived at"), required=False, widget=TIME_WIDGET, help_text=_("For a late candidate.")
+    )
+    portfolio_handed_in = forms.BooleanField(label=_("Dossier professionnel handed in"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IncidentForm(DsfrForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IncidentKind.choices)
+    registration = forms.ModelChoiceField(
+        label=_("Candidate concerned (optional)"), queryset=Registration.objects.none(), required=False
+    )
+    occurred_on = date_field(_("Day"))
+    text = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, registrations: QuerySet[Registration], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["registration"]
+        field.queryset = registrations  # type: ignore[attr-defined]
+        field.label_from_instance = lambda r: person_label(r.candidate)  # type: ignore[attr-defined]
+
+
+class PlannedLineForm(DsfrForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    version = VersionField(label=_("Title version"), queryset=TitleVersion.objects.none())
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        coerce=int,
+        choices=list(MONTHS.items()),
+    )
+    expected_candidates = forms.IntegerField(label=_("Expected candidates"), min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, versions: QuerySet[TitleVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]

@@ -1,0 +1,55 @@
+"""The session's printed documents besides the convocations: the sign-in sheet (feuille d'émargement, R-45),
+and the stored convocation PDFs as downloads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+from titrepro.core.templatetags.french_dates import french_date
+from titrepro.sessions.convocations import day_label, session_block
+from titrepro.sessions.models import Convocation, ExamSession, JuryStatus, RegistrationStatus
+
+
+def sign_in_data(session: ExamSession) -> dict[str, Any]:
+    """The data of ``core/typst/sign_in_sheet.typ``: the candidates (with their birth date), then the jury."""
+    days = []
+    day = session.first_day
+    while day <= session.last_day:
+        days.append(day_label(day))
+        day += timedelta(days=1)
+    people = [
+        {
+            "name": f"{r.candidate.birth_name.upper()} {r.candidate.given_names}",
+            "detail": _("born on %(day)s") % {"day": french_date(r.candidate.birth_date)},
+            "role": _("Candidate"),
+        }
+        for r in session.registrations.filter(status=RegistrationStatus.REGISTERED)
+        .select_related("candidate")
+        .order_by("candidate__birth_name", "candidate__given_names")
+    ]
+    people += [
+        {"name": f"{a.member.last_name.upper()} {a.member.first_name}", "detail": "", "role": _("Jury member")}
+        for a in session.jury.filter(status=JuryStatus.ACCEPTED).select_related("member")
+    ]
+    centre = session.centre
+    return {
+        "title": _("Sign-in sheet"),
+        "authority": {"name": centre.authority.name, "address": centre.authority.address},
+        "centre": {"name": centre.name, "address": centre.address, "email": centre.email},
+        "session": session_block(session),
+        "days": days,
+        "people": people,
+        "reference": session.number,
+    }
+
+
+def stored_pdf(convocation: Convocation) -> FileResponse:
+    """The convocation as it was sent (404 until the worker has rendered it)."""
+    if not convocation.pdf:
+        raise Http404
+    name = f"convocation-{convocation.session.number}-{convocation.reference}.pdf"
+    return FileResponse(convocation.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")

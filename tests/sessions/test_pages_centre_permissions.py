@@ -1,0 +1,108 @@
+"""Permission matrix of the centre's session pages (/espace/centre/sessions/..., base class: tests/permissions.py).
+
+For centre staff and the national administrator; another centre's session answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.core.files.base import ContentFile
+from tests.factories import today
+from tests.permissions import Audience, PermissionMatrix, Row
+
+from titrepro.sessions.models import Convocation, ExamSession, JuryAssignment, Registration
+
+CENTRE = Audience.CENTRE | Audience.NATIONAL
+
+
+def _session(w: Any, status: str = "convened") -> ExamSession:
+    """A session of our centre (made directly: the pages are what is tested here), with our candidate
+    registered, our jury member who accepted, and the candidate's convocation as a stored PDF."""
+    first = today() + datetime.timedelta(days=40)
+    session, created = ExamSession.objects.get_or_create(
+        number=f"{first.year}-MAT-{status[:4]}",
+        defaults={
+            "kind": "title",
+            "version": w.ours.approval.version,
+            "centre": w.ours.centre,
+            "approval": w.ours.approval,
+            "site_address": w.ours.approval.site_address,
+            "first_day": first,
+            "last_day": first,
+            "capacity": 10,
+            "status": status,
+        },
+    )
+    if created:
+        registration = Registration.objects.create(session=session, candidate=w.ours.candidate, registered_on=today())
+        JuryAssignment.objects.create(
+            session=session,
+            member=w.ours.member,
+            status="accepted",
+            first_day=first,
+            last_day=first,
+            proposed_on=today(),
+        )
+        convocation = Convocation.objects.create(
+            session=session, registration=registration, email="x@example.org", status="sent"
+        )
+        convocation.pdf.save("c.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
+    return session
+
+
+def session(w: Any) -> list[int]:
+    return [_session(w).pk]
+
+
+def draft(w: Any) -> list[int]:
+    return [_session(w, "draft").pk]
+
+
+def move(name: str, status: str = "draft") -> Any:
+    return lambda w: [_session(w, status).pk, name]
+
+
+def registration(w: Any) -> list[int]:
+    s = _session(w, "draft")
+    return [s.pk, s.registrations.get().pk]
+
+
+def assignment(w: Any) -> list[int]:
+    s = _session(w, "draft")
+    return [s.pk, s.jury.get().pk]
+
+
+def convocation(w: Any) -> list[int]:
+    s = _session(w)
+    return [s.pk, s.convocations.get().pk]
+
+
+class TestCentreSessionPages(PermissionMatrix):
+    template_prefix = "sessions/"
+    rows: ClassVar[list[Row]] = [
+        Row("sessions:centre_session_list", CENTRE, is_list=True),
+        Row("sessions:centre_session_new", CENTRE, is_list=True),
+        Row("sessions:centre_session_detail", CENTRE, args=session),
+        Row("sessions:centre_session_move", CENTRE, args=move("declare")),
+        Row("sessions:centre_session_move", CENTRE, method="post", args=move("declare"), status=302),
+        Row("sessions:centre_registration_add", CENTRE, args=draft),
+        Row("sessions:centre_registration_many", CENTRE, args=draft),
+        Row("sessions:centre_registration_withdraw", CENTRE, args=registration),
+        Row(
+            "sessions:centre_registration_withdraw",
+            CENTRE,
+            method="post",
+            args=registration,
+            body=lambda w: {"reason": "Déménagement"},
+            status=302,
+        ),
+        Row("sessions:centre_jury_invite", CENTRE, args=draft),
+        Row("sessions:centre_jury_withdraw", CENTRE, method="post", args=assignment, status=302),
+        Row("sessions:centre_convocation_resend", CENTRE, method="post", args=convocation, status=302),
+        Row("sessions:centre_convocation_pdf", CENTRE, args=convocation),
+        Row("sessions:centre_session_day", CENTRE, args=session),
+        Row("sessions:centre_sign_in_sheet", CENTRE, args=session),
+        Row("sessions:centre_programme", CENTRE, args=lambda w: [today().year + 1], is_list=True),
+    ]
