@@ -20,7 +20,6 @@ from tests.factories import (
 )
 from tests.helpers import login_as
 from tests.session_world import World, make_world
-from tests.sessions.test_pages_permissions import stand_in_for_core_pdf
 
 from titrepro.audit.models import AuditEntry
 from titrepro.sessions import services
@@ -28,11 +27,6 @@ from titrepro.sessions.models import ExamSession
 from titrepro.sessions.views import authority
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _core_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    stand_in_for_core_pdf(monkeypatch)
 
 
 @pytest.fixture

@@ -11,12 +11,8 @@ candidate registered, our jury member invited, a sent convocation with its PDF f
 from __future__ import annotations
 
 import datetime
-import importlib
-import sys
-import types
 from typing import Any, ClassVar
 
-import pytest
 from django.core.files.base import ContentFile
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
@@ -98,21 +94,8 @@ def conflict(w: Any) -> dict[str, Any]:
     return {"registration": _registration(w).pk, "note": "Ancienne collègue"}
 
 
-def stand_in_for_core_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the Typst branch brings ``titrepro.core.pdf`` (imported by ``sessions.convocations``, which an
-    annulment's notices import), an empty stand-in module; nothing here renders a PDF."""
-    try:
-        importlib.import_module("titrepro.core.pdf")
-    except ImportError:
-        monkeypatch.setitem(sys.modules, "titrepro.core.pdf", types.ModuleType("titrepro.core.pdf"))
-
-
 class TestSessionPagesPermissions(PermissionMatrix):
     template_prefix = "sessions/"
-
-    @pytest.fixture(autouse=True)
-    def _core_pdf(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        stand_in_for_core_pdf(monkeypatch)
 
     rows: ClassVar[list[Row]] = [
         # Authority agents (and the national administrator).

@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
@@ -44,32 +43,6 @@ from titrepro.sessions.models import (
 )
 
 PER_PAGE = 50
-
-# The words of the sessions' audit actions in the history block (audit.labels knows the other apps').
-ACTIONS = {
-    "session.created": gettext_lazy("Session created"),
-    "session.declared": gettext_lazy("Session declared to the authority"),
-    "session.convened": gettext_lazy("Convocations sent"),
-    "session.held": gettext_lazy("Session recorded as held"),
-    "session.cancelled": gettext_lazy("Session cancelled by the centre"),
-    "session.annulled": gettext_lazy("Session annulled by the authority"),
-    "session.incident": gettext_lazy("Incident recorded"),
-    "session.irregularity": gettext_lazy("Irregularity recorded"),
-    "session.fraud": gettext_lazy("Fraud report recorded"),
-    "registration.created": gettext_lazy("Candidate registered for the session"),
-    "registration.withdrawn": gettext_lazy("Registration withdrawn"),
-    "registration.attendance": gettext_lazy("Attendance recorded"),
-    "jury.invited": gettext_lazy("Jury member invited"),
-    "jury.accepted": gettext_lazy("Invitation accepted"),
-    "jury.declined": gettext_lazy("Invitation declined"),
-    "jury.withdrawn": gettext_lazy("Invitation withdrawn"),
-    "jury.conflict_declared": gettext_lazy("Personal link with a candidate declared"),
-}
-
-
-def session_action_label(action: str) -> str:
-    label = ACTIONS.get(action)
-    return str(label) if label is not None else action_label(action)
 
 
 def _sessions_crumb() -> tuple[str, str]:
@@ -135,7 +108,7 @@ def _history(
         if rows:
             wanted |= Q(object_type=model._meta.label_lower, object_id__in=[str(row.pk) for row in rows])
     entries = AuditEntry.objects.filter(wanted).select_related("actor").order_by("sequence")
-    return [{"entry": entry, "label": session_action_label(entry.action)} for entry in entries]
+    return [{"entry": entry, "label": action_label(entry.action)} for entry in entries]
 
 
 @login_required

@@ -298,7 +298,10 @@ def centre_registration_withdraw(request: HttpRequest, pk: int, registration_pk:
             messages.success(request, _("The registration is withdrawn; it stays in the history."))
             return redirect("sessions:centre_session_detail", session.pk)
     return _form_page(
-        request, session, form, _("Withdraw the registration of %(person)s") % {"person": registration.candidate},
+        request,
+        session,
+        form,
+        _("Withdraw the registration of %(person)s") % {"person": registration.candidate},
         _("Withdraw"),
     )
 
@@ -398,7 +401,9 @@ def centre_session_day(request: HttpRequest, pk: int) -> HttpResponse:
                 except Refused as refusal:
                     form.add_refusal(refusal)
                 else:
-                    messages.success(request, _("Attendance of %(person)s recorded.") % {"person": registration.candidate})
+                    messages.success(
+                        request, _("Attendance of %(person)s recorded.") % {"person": registration.candidate}
+                    )
                     return redirect("sessions:centre_session_day", session.pk)
             attendance_errors[registration.pk] = form
     rows = []
@@ -515,9 +520,7 @@ urlpatterns = [
     path("centre/sessions/<int:pk>/", centre_session_detail, name="centre_session_detail"),
     path("centre/sessions/<int:pk>/etape/<slug:move>/", centre_session_move, name="centre_session_move"),
     path("centre/sessions/<int:pk>/inscriptions/nouvelle/", centre_registration_add, name="centre_registration_add"),
-    path(
-        "centre/sessions/<int:pk>/inscriptions/plusieurs/", centre_registration_many, name="centre_registration_many"
-    ),
+    path("centre/sessions/<int:pk>/inscriptions/plusieurs/", centre_registration_many, name="centre_registration_many"),
     path(
         "centre/sessions/<int:pk>/inscriptions/<int:registration_pk>/retrait/",
         centre_registration_withdraw,
