@@ -46,9 +46,7 @@ class SessionFilterForm(DsfrForm):
 
 
 class AnnulForm(DsfrForm):
-    reason = reason_field(
-        help_text=_("An annulment is a reasoned decision (R-81): the centre, the candidates and the jury are told.")
-    )
+    reason = reason_field()
 
 
 class AnswerForm(DsfrForm):
