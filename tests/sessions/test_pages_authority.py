@@ -7,7 +7,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.factories import (
     agent_of,
@@ -225,3 +227,25 @@ def test_the_programmes_default_to_the_current_year_and_stay_in_scope(client: Cl
     assert response.context["year"] == today().year
     assert [row["centre"].pk for row in response.context["rows"]] == [world.centre.pk]
     assert other.name not in response.content.decode()
+
+
+def queries_of(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_and_the_detail_do_not_query_per_row(agent: Client, world: World) -> None:
+    session = world.ready()
+    world.ready(ahead=70)
+    urls = [
+        reverse("sessions:authority_session_list"),
+        reverse("sessions:authority_session_detail", args=[session.pk]),
+        reverse("sessions:authority_programme_list"),
+    ]
+    before = [queries_of(agent, url) for url in urls]
+    for ahead in (80, 90, 100):
+        world.ready(ahead=ahead)
+    for _ in range(3):
+        services.register(world.staff, session, world.candidate())
+    assert [queries_of(agent, url) for url in urls] == before

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import make_accommodation, user_with_role
 from tests.helpers import login_as
 from tests.session_world import World, make_world
+from tests.sessions.test_pages_authority import queries_of
 
 from titrepro.accounts.models import RoleKind
 from titrepro.candidates.models import Candidate
@@ -90,3 +91,17 @@ def test_attendance_shows_once_recorded(client: Client, world: World) -> None:
     login_as(client, learner(registration.candidate))
     shown = client.get(reverse("sessions:candidate_session_list")).context["registrations"]
     assert [r.get_attendance_display() for r in shown] == [Registration(attendance="present").get_attendance_display()]
+
+
+def test_the_candidate_page_does_not_query_per_row(client: Client, world: World) -> None:
+    mine = world.candidate()
+    make_accommodation(candidate=mine, granted=True)
+    first = services.register(world.staff, services.declare_session(world.staff, world.draft()), mine)
+    sent_convocation(first)
+    login_as(client, learner(mine))
+    url = reverse("sessions:candidate_session_list")
+    before = queries_of(client, url)
+    for ahead in (90, 120, 150):
+        later = services.register(world.staff, services.declare_session(world.staff, world.draft(ahead=ahead)), mine)
+        sent_convocation(later)
+    assert queries_of(client, url) == before

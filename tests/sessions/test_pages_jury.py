@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.factories import today
 from tests.helpers import login_as
 from tests.session_world import World, make_world
+from tests.sessions.test_pages_authority import queries_of
 
 from titrepro.audit.models import AuditEntry
 from titrepro.sessions import services
@@ -237,3 +238,16 @@ def test_the_feed_parses_as_icalendar(client: Client, world: World) -> None:
     start = events[0].decoded("DTSTART")
     assert start.date() == assignment.session.first_day
     assert start.tzinfo is not None
+
+
+def test_the_jury_pages_do_not_query_per_row(client: Client, world: World) -> None:
+    assignment, user = invited(world)
+    login_as(client, user)
+    urls = [reverse("sessions:jury_invitation_list"), detail(assignment.pk)]
+    before = [queries_of(client, url) for url in urls]
+    for ahead in (90, 120, 150):
+        other = services.declare_session(world.staff, world.draft(ahead=ahead))
+        services.invite_member(world.staff, other, assignment.member)
+    for _ in range(3):
+        services.register(world.staff, assignment.session, world.candidate())
+    assert [queries_of(client, url) for url in urls] == before
