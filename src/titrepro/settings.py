@@ -12,6 +12,8 @@ Environment variables:
 - TITREPRO_DB_STATEMENT_TIMEOUT_MS: PostgreSQL statement timeout (default 30000).
 - TITREPRO_EMAIL_HOST, TITREPRO_EMAIL_HOST_USER, TITREPRO_EMAIL_HOST_PASSWORD: required in production
   (TITREPRO_EMAIL_PORT 587, TITREPRO_EMAIL_USE_TLS 1, TITREPRO_FROM_EMAIL optional).
+- TITREPRO_CONTACT_EMAIL, TITREPRO_PUBLISHER, TITREPRO_HOST_NAME, TITREPRO_HOST_ADDRESS: the contact address
+  of the public pages, the publisher and the host named by the legal notice; required in production.
 - TITREPRO_AUDIT_KEY: the audit log's HMAC key, required in production (at least 32 characters, not the
   secret key); development derives one from the secret key.
 - TITREPRO_AUDIT_CHECKPOINT_FILE: the append-only checkpoint file (default TITREPRO_DATA_DIR/audit-checkpoints.jsonl).
@@ -196,6 +198,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+
+# The legal notice (LCEN, art. 6 III) and the contact address of the public pages: the deployment's own.
+TITREPRO_CONTACT_EMAIL = required("TITREPRO_CONTACT_EMAIL", "contact@titrepro.localhost")
+TITREPRO_PUBLISHER = required("TITREPRO_PUBLISHER", "Éditeur de développement (TITREPRO_PUBLISHER)")
+TITREPRO_HOST_NAME = required("TITREPRO_HOST_NAME", "Hébergeur de développement (TITREPRO_HOST_NAME)")
+TITREPRO_HOST_ADDRESS = required("TITREPRO_HOST_ADDRESS", "Poste local du développeur (TITREPRO_HOST_ADDRESS)")
 
 # E-mail (invitations): printed on the console in development, SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = os.environ.get("TITREPRO_FROM_EMAIL", "titrepro <ne-pas-repondre@titrepro.localhost>")

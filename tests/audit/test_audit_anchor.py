@@ -427,6 +427,10 @@ PRODUCTION = {
     "TITREPRO_EMAIL_HOST": "smtp.example.org",
     "TITREPRO_EMAIL_HOST_USER": "titrepro",
     "TITREPRO_EMAIL_HOST_PASSWORD": "dummy",
+    "TITREPRO_CONTACT_EMAIL": "contact@example.org",
+    "TITREPRO_PUBLISHER": "Publisher",
+    "TITREPRO_HOST_NAME": "Host",
+    "TITREPRO_HOST_ADDRESS": "Address",
     "DATABASE_URL": "postgres://titrepro@localhost:5432/titrepro",
 }
 

@@ -3,6 +3,8 @@ personal data and cookies, site map (issue 9, item 7)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -65,3 +67,18 @@ def test_the_site_map_names_every_public_page_and_each_space(client: Client) -> 
         assert f'href="{reverse(name)}"' in body, name
     for space in ("/espace/dreets/", "/espace/centre/candidats/", "/espace/jury/profil/", "/espace/candidat/"):
         assert f'href="{space}"' in body
+
+
+@pytest.mark.django_db
+def test_the_legal_notice_names_the_publisher_host_and_contact_of_the_deployment(client: Client, settings: Any) -> None:
+    settings.TITREPRO_CONTACT_EMAIL = "ecrire@exemple.gouv.fr"
+    settings.TITREPRO_PUBLISHER = "Ministère du Travail, DGEFP"
+    settings.TITREPRO_HOST_NAME = "Hébergeur Exemple SAS"
+    settings.TITREPRO_HOST_ADDRESS = "1 rue de l'Hébergement, 75001 Paris\n01 23 45 67 89"
+    body = client.get(reverse("site:legal_notice")).content.decode()
+    assert 'href="mailto:ecrire@exemple.gouv.fr"' in body
+    assert "Ministère du Travail, DGEFP" in body
+    assert "Hébergeur Exemple SAS" in body
+    assert "75001 Paris<br>01 23 45 67 89" in body
+    for page in ("site:accessibility", "site:personal_data"):
+        assert 'href="mailto:ecrire@exemple.gouv.fr"' in client.get(reverse(page)).content.decode()

@@ -23,5 +23,9 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "TITREPRO_EMAIL_HOST": "smtp.example.org",
         "TITREPRO_EMAIL_HOST_USER": "titrepro",
         "TITREPRO_EMAIL_HOST_PASSWORD": "not-a-real-one",
+        "TITREPRO_CONTACT_EMAIL": "contact@example.org",
+        "TITREPRO_PUBLISHER": "Publisher",
+        "TITREPRO_HOST_NAME": "Host",
+        "TITREPRO_HOST_ADDRESS": "Address",
         "DATABASE_URL": f"sqlite:///{tmp_path}/production.sqlite3",
     }

@@ -95,3 +95,36 @@ def test_codes_refused_with_production_settings(production_env: dict[str, str]) 
     assert done.returncode != 0
     assert "development only" in done.stderr
     assert not [line for line in done.stdout.splitlines() if line.strip()[-6:].isdigit()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_the_demo_worlds_convocations() -> None:
+    """The demo has a session in every state; `make run`'s worker (`titrepro db_worker`) sends what it queued."""
+    from django.core import mail
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from titrepro.sessions.models import Convocation, ExamSession
+
+    build()
+    assert set(ExamSession.objects.values_list("status", flat=True)) == {
+        "draft",
+        "declared",
+        "convened",
+        "held",
+        "cancelled",
+        "annulled",
+    }
+    queued = Convocation.objects.filter(status="queued").count()
+    assert queued > 0
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="demo-worker",
+        excluded_queue_names=[],
+    ).run()
+    assert set(Convocation.objects.values_list("status", flat=True)) == {"sent"}
+    assert len([m for m in mail.outbox if "Convocation" in m.subject]) == queued

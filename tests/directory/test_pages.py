@@ -6,7 +6,7 @@ import datetime
 
 from django.test import Client
 from django.urls import reverse
-from tests.factories import V2_END, ExperienceFactory, JuryMemberFactory
+from tests.factories import V2_END, CentreFactory, ExperienceFactory, JuryMemberFactory
 from tests.helpers import login_as
 
 from titrepro.audit.services import history
@@ -138,3 +138,27 @@ def test_jury_member_manages_own_profile(client: Client, world: World):
         "declared_link.added",
         "declared_link.removed",
     ]
+
+
+def test_the_centre_page_lists_its_staff_accounts_with_the_reset_of_a_lost_authenticator(
+    client: Client, world: World
+) -> None:
+    from tests.factories import centre_staff, user_with_role
+
+    from titrepro.accounts.models import RoleKind
+
+    invited = user_with_role(RoleKind.CENTRE_STAFF, centre=world.centre, email="pas-encore@exemple.fr")
+    invited.roles.update(pending=True)  # not accepted yet: no account of the centre
+    elsewhere = centre_staff(CentreFactory.create(authority=world.centre.authority))
+    login_as(client, world.agent)
+    page = client.get(reverse("directory:centre_detail", args=[world.centre.pk])).content.decode()
+    reset = reverse("accounts:device_reset", args=[world.staff.pk])
+    assert f'href="{reset}"' in page
+    assert world.staff.email in page
+    assert reverse("accounts:device_reset", args=[invited.pk]) not in page
+    assert reverse("accounts:device_reset", args=[elsewhere.pk]) not in page
+    assert client.get(reset).status_code == 200
+    login_as(client, world.other_agent)
+    assert client.get(reset).status_code == 404  # the staff of another authority's centre
+    login_as(client, elsewhere)
+    assert client.get(reset).status_code == 403  # centre staff reset no one

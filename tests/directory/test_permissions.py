@@ -49,6 +49,8 @@ class TestDirectoryPermissions(PermissionMatrix):
     rows: ClassVar[list[Row]] = [
         # Authority agent: centres and approvals.
         Row("directory:centre_list", AGENT, is_list=True),
+        Row("directory:centre_export", AGENT, is_list=True),
+        Row("directory:centre_export", AGENT, is_list=True, query=lambda w: {"format": "xlsx"}),
         Row("directory:centre_detail", AGENT, args=centre),
         Row("directory:approval_grant", AGENT, args=centre),
         Row(
@@ -73,6 +75,8 @@ class TestDirectoryPermissions(PermissionMatrix):
         Row("directory:approval_withdraw", AGENT, method="post", args=approval, body=lambda w: WITHDRAWAL, status=302),
         # Authority agent: jury members and habilitations.
         Row("directory:jury_member_list", AGENT, is_list=True),
+        Row("directory:jury_member_export", AGENT, is_list=True),
+        Row("directory:jury_member_export", AGENT, is_list=True, query=lambda w: {"format": "xlsx"}),
         Row("directory:jury_member_detail", AGENT, args=member),
         Row("directory:habilitation_grant", AGENT, args=member),
         # The member already holds one for this title: refused by the rules.

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from titrepro.candidates.lifecycles import ACCOMMODATION, VAE
 from titrepro.candidates.models import Accommodation, VaeApplication
-from titrepro.candidates.queries import decidable_accommodations, decidable_vae_applications, vae_status
+from titrepro.candidates.queries import (
+    decidable_accommodations,
+    decidable_vae_applications,
+    search_requests,
+    vae_status,
+)
 from titrepro.core.decisions import DecisionKind
 from titrepro.core.templatetags.french_dates import french_date
 
@@ -63,6 +68,7 @@ VAE_DECISION: DecisionKind[VaeApplication] = DecisionKind(
     ],
     settled=_vae_settled,
     person_url_name="spaces:authority_candidate_detail",
+    search=search_requests,
 )
 
 ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(
@@ -91,4 +97,5 @@ ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(
     ],
     audit_data=lambda accommodation: {"kinds": accommodation.kinds},
     person_url_name="spaces:authority_candidate_detail",
+    search=search_requests,
 )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from titrepro.candidates.imports import MAX_FILE_BYTES
 from titrepro.candidates.models import AccommodationKind, AssessmentResult, Candidate, Pathway, Route, validate_pdf
 from titrepro.catalogue.models import CCP, Title
-from titrepro.core.forms import DsfrForm
+from titrepro.core.forms import DsfrForm, ListForm
 from titrepro.directory.models import ApprovedCentre
 
 PAGE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -25,7 +25,7 @@ def not_in_future(value: date | None) -> None:
         raise forms.ValidationError(_("The date cannot be in the future."), code="future")
 
 
-class SearchForm(DsfrForm):
+class SearchForm(ListForm):
     q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
 
 
@@ -58,11 +58,7 @@ class CandidateListForm(SearchForm):
 
     def filters(self) -> dict[str, str]:
         """The valid filters, as ``queries.work_list`` takes them."""
-        # A field with a bad value (a stale link) is dropped; the others still apply.
-        data: dict[str, Any] = {}
-        if self.is_bound:
-            self.is_valid()
-            data = self.cleaned_data
+        data = self.valid_data()
         return {
             "text": data.get("q", ""),
             "title": data.get("titre", ""),

@@ -97,6 +97,11 @@ def search(queryset: QuerySet[Candidate], text: str) -> QuerySet[Candidate]:
     return queryset
 
 
+def search_requests[R: (VaeApplication, Accommodation)](requests: QuerySet[R], text: str) -> QuerySet[R]:
+    """Requests (VAE, accommodation) of the candidates ``search`` finds: the DREETS lists' search box."""
+    return requests.filter(candidate__in=search(Candidate.objects.all(), text))
+
+
 # The work list of candidates (issue 9, item 5): filters named as in the URL (?parcours=aucun...).
 NO_PATHWAY = "aucun"
 REQUESTS = {"vae": "vae", "amenagement": "accommodation"}

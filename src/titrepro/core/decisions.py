@@ -39,8 +39,9 @@ from ninja.responses import Status
 from titrepro.core import dating
 from titrepro.core.api import WRITE_ERRORS, Id
 from titrepro.core.dating import decision_date
-from titrepro.core.forms import DsfrForm, date_field
+from titrepro.core.forms import DsfrForm, ListForm, date_field
 from titrepro.core.lifecycle import Answer, Lifecycle
+from titrepro.core.lists import paginate
 from titrepro.core.models import AuthorityDecision
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
@@ -69,6 +70,8 @@ class DecisionKind[M: AuthorityDecision]:
     settled: Callable[[M, date], str | None] = field(default=lambda request, today: None)
     # The page of the person the request is about (a URL name taking the person's id), or "".
     person_url_name: str = ""
+    # The list's search box (by the person's name, accents ignored), or None for no search box.
+    search: Callable[[QuerySet[M], str], QuerySet[M]] | None = None
 
     @property
     def list_url(self) -> str:
@@ -141,14 +144,23 @@ class DecisionForm(DsfrForm):
         return bool(self.cleaned_data["decision"] == self.accepted)
 
 
+class DecisionListForm(ListForm):
+    q = forms.CharField(label=gettext_lazy("Search by name"), required=False, max_length=100)
+
+
 @login_required
 def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse:
-    """The requests of the agent's authorities to decide, and the recent decisions."""
+    """The requests of the agent's authorities to decide, 50 a page (keeping the search), and the recent decisions."""
     requests = kind.visible(request.user)
+    form = DecisionListForm(request.GET or None)
+    text = form.valid_data().get("q", "")
+    if text and kind.search is not None:
+        requests = kind.search(requests, text)
     today = timezone.localdate()
     state = {kind.lifecycle.state_field: kind.lifecycle.move(kind.accept).sources[0]}
+    page, filters = paginate(request, requests.filter(**state))
     pending, settled = [], []
-    for item in requests.filter(**state):
+    for item in page:
         row = {
             "request": item,
             "cells": kind.row(item, today),
@@ -166,6 +178,9 @@ def decision_list(request: HttpRequest, kind: DecisionKind[Any]) -> HttpResponse
         "core/decision_list.html",
         {
             "kind": kind,
+            "form": form if kind.search is not None else None,
+            "page": page,
+            "filters": filters,
             "pending": pending,
             "settled": settled,
             "decided": decided,

@@ -58,6 +58,17 @@ class DsfrForm(forms.Form):
         return error_list(self)
 
 
+class ListForm(DsfrForm):
+    """The search, filters and sort of a work list, read from the query string: a field with a bad
+    value (a stale or forged link) is dropped, the others still apply."""
+
+    def valid_data(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
 def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     """Every error of a bound form, for the one error summary: a link to the field when there is one.
 

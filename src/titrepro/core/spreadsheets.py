@@ -15,6 +15,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.http import HttpResponse
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,3 +60,21 @@ def xlsx_bytes(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[A
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, filename: str) -> HttpResponse:
+    """A spreadsheet to download: XLSX when the name ends so, CSV otherwise."""
+    xlsx = filename.endswith(".xlsx")
+    response = HttpResponse(content, content_type=XLSX_TYPE if xlsx else "text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def download(fmt: str | None, stem: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """A list's export: ``?format=xlsx`` an XLSX (one sheet named after the file), anything else CSV."""
+    if fmt == "xlsx":
+        return attachment(xlsx_bytes(stem[:31], header, rows), f"{stem}.xlsx")
+    return attachment(csv_bytes(header, rows), f"{stem}.csv")

@@ -3,6 +3,7 @@ cookies, site map (issue 9, item 7). Open to anyone; static text in French throu
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,13 +34,13 @@ COOKIES = (
     ("messages", "messages"),
 )
 
-# Where people write about accessibility, their data or the site (the operator's address in production).
-CONTACT_EMAIL = "contact@titrepro.localhost"
-
 
 def _page(request: HttpRequest, template: str, title: str, **context: object) -> HttpResponse:
     breadcrumb = crumbs((_("Home"), "/"), (title, ""))
-    return render(request, template, {"breadcrumb": breadcrumb, "contact_email": CONTACT_EMAIL, **context})
+    # Where people write about accessibility, their data or the site: the deployment's address.
+    return render(
+        request, template, {"breadcrumb": breadcrumb, "contact_email": settings.TITREPRO_CONTACT_EMAIL, **context}
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -52,7 +53,15 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def legal_notice(request: HttpRequest) -> HttpResponse:
-    return _page(request, "core/site/legal_notice.html", _("Legal notice"))
+    """The publisher and the host (LCEN, art. 6 III) are the deployment's: settings, not code."""
+    return _page(
+        request,
+        "core/site/legal_notice.html",
+        _("Legal notice"),
+        publisher=settings.TITREPRO_PUBLISHER,
+        host_name=settings.TITREPRO_HOST_NAME,
+        host_address=settings.TITREPRO_HOST_ADDRESS,
+    )
 
 
 def personal_data(request: HttpRequest) -> HttpResponse:

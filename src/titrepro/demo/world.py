@@ -41,6 +41,7 @@ from titrepro.catalogue.models import CCP, Title, TitleVersion
 from titrepro.catalogue.queries import is_valid_on
 from titrepro.catalogue.services import load_builtin
 from titrepro.core.dating import replaying
+from titrepro.demo import sessions as demo_sessions
 from titrepro.directory import services as directory_services
 from titrepro.directory.models import ApprovedCentre, Authority, JuryMember, ProfessionalExperience
 
@@ -250,6 +251,18 @@ def build(today: date | None = None) -> list[Account]:
             candidate_user = _user(shown.email, shown.given_names, shown.birth_name)
             _role(candidate_user, RoleKind.CANDIDATE, candidate=shown)
             accounts.append(("candidate", candidate_user, str(shown), False))
+
+        home = shown.centre if shown is not None else centres[0]
+        demo_sessions.build(
+            today,
+            tssr=tssr,
+            version=current[-1],
+            centre=home,
+            staff=staff[home.pk],
+            agent=agents[home.authority_id],
+            members=members,
+            shown=shown,
+        )
 
         # What `titrepro settle` does every day: approvals past their end expire, files unanswered
         # two months are accepted by silence.

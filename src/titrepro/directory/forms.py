@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.catalogue.models import Title, TitleVersion
-from titrepro.core.forms import DsfrForm, date_field, reason_field
+from titrepro.core.forms import DsfrForm, ListForm, date_field, reason_field
 from titrepro.directory.models import ApprovedCentre, LinkKind, TrainingProvider
+from titrepro.directory.statuses import STATUS_FILTERS
 
 
 class ApprovalGrantForm(DsfrForm):
@@ -96,3 +97,48 @@ class LinkForm(DsfrForm):
         if data.get("kind") == LinkKind.TRAINING_PROVIDER and not data.get("provider"):
             self.add_error("provider", _("Choose the training provider you teach for."))
         return data
+
+
+# The DREETS work lists (issue 9, item 5) -------------------------------------------------------------
+
+
+def _select(label: Any, choices: list[tuple[str, Any]]) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=choices, widget=forms.Select())
+
+
+class CentreListForm(ListForm):
+    """The search, status filter and sort of the centres' list (``queries.centre_work_list``)."""
+
+    q = forms.CharField(label=_("Search by name, SIRET or town"), required=False, max_length=100)
+    statut = _select(_("Status of an approval"), [("", _("All statuses")), *STATUS_FILTERS.items()])
+    tri = _select(_("Sort by"), [("nom", _("Name")), ("fin", _("Nearest end of an approval"))])
+
+    def filters(self) -> dict[str, str]:
+        data = self.valid_data()
+        return {"text": data.get("q", ""), "status": data.get("statut", ""), "sort": data.get("tri", "") or "nom"}
+
+
+class JuryMemberListForm(ListForm):
+    """The search, filters and sort of the jury members' list (``queries.jury_member_work_list``)."""
+
+    q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
+    statut = _select(
+        _("Status of a habilitation"),
+        [("", _("All statuses")), *((k, v) for k, v in STATUS_FILTERS.items() if k not in ("suspended", "withdrawn"))],
+    )
+    titre = _select(_("Title"), [])
+    tri = _select(_("Sort by"), [("nom", _("Name")), ("fin", _("Nearest end of a habilitation"))])
+
+    def __init__(self, *args: Any, titles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Any title")), *((code, f"{code} – {label}") for code, label in titles)]
+        self.fields["titre"].choices = choices  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, str]:
+        data = self.valid_data()
+        return {
+            "text": data.get("q", ""),
+            "status": data.get("statut", ""),
+            "title": data.get("titre", ""),
+            "sort": data.get("tri", "") or "nom",
+        }

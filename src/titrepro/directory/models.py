@@ -5,16 +5,21 @@ The directory work extends this module (approvals, conventions, habilitations...
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from titrepro.core.models import Searchable
 from titrepro.core.values import validate_phone, validate_text
 
 DEPARTEMENT = RegexValidator(r"^(\d{2}|2A|2B|97\d)$", _("A département code looks like 75, 2A or 974."))
 SIRET = RegexValidator(r"^\d{14}$", _("A SIRET has 14 digits."))
+# A French postcode then the town, up to the end of the line or a comma ("75011 Paris", "69100 Villeurbanne").
+POSTCODE_AND_TOWN = re.compile(r"\b\d{5}[ \t]+([^,\n]+)")
 
 
 class Authority(models.Model):
@@ -35,8 +40,11 @@ class Authority(models.Model):
         return self.name
 
 
-class ApprovedCentre(models.Model):
-    """An organisation approved to run exam sessions (centre agréé)."""
+class ApprovedCentre(Searchable):
+    """An organisation approved to run exam sessions (centre agréé); found by its name, code, SIRET or
+    address (the town in particular), whatever the accents."""
+
+    search_fields = ("name", "code", "siret", "address")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -55,9 +63,17 @@ class ApprovedCentre(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def town(self) -> str:
+        """The town of the address: what follows its postcode ("12 rue X, 75011 Paris" -> "Paris"), or ""."""
+        found = POSTCODE_AND_TOWN.findall(self.address)
+        return found[-1].strip() if found else ""
 
-class JuryMember(models.Model):
-    """A professional who may sit on juries once habilitated."""
+
+class JuryMember(Searchable):
+    """A professional who may sit on juries once habilitated; found by name or e-mail, whatever the accents."""
+
+    search_fields = ("last_name", "first_name", "email")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jury_profile"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -81,3 +82,43 @@ def habilitation_status(habilitation: Habilitation, today: date) -> Shown:
     if habilitation.valid_until <= today + ENDING_WITHIN:
         return Shown("ending", pgettext_lazy("habilitation", "Ending soon"), "warning", until)
     return Shown("in_force", gettext_lazy("In force"), "success", until)
+
+
+# The same statuses as database conditions, so that a list filters and pages in SQL: each says, for the
+# rows of its model, exactly what ``approval_status`` / ``habilitation_status`` say of one row
+# (tests/directory/test_work_lists.py compares them on every boundary).
+_OPEN = (ApprovalStatus.ACTIVE, ApprovalStatus.SUSPENDED)
+NOTHING = Q(pk__in=[])
+
+
+def approval_status_filter(code: str, today: date) -> Q:
+    """The approvals ``approval_status`` shows with ``code`` on ``today``."""
+    soon = today + ENDING_WITHIN
+    return {
+        "withdrawn": Q(status=ApprovalStatus.WITHDRAWN),
+        "expired": Q(status=ApprovalStatus.EXPIRED) | Q(status__in=_OPEN, valid_until__lt=today),
+        "suspended": Q(status=ApprovalStatus.SUSPENDED, valid_until__gte=today),
+        "ending": Q(status=ApprovalStatus.ACTIVE, valid_until__gte=today, valid_until__lte=soon),
+        "in_force": Q(status=ApprovalStatus.ACTIVE, valid_until__gt=soon),
+    }.get(code, NOTHING)
+
+
+def open_approvals(today: date) -> Q:
+    """Approvals neither withdrawn nor past their end (in force, ending soon or suspended)."""
+    return Q(status__in=_OPEN, valid_until__gte=today)
+
+
+def habilitation_status_filter(code: str, today: date) -> Q:
+    """The habilitations ``habilitation_status`` shows with ``code`` on ``today``."""
+    soon = today + ENDING_WITHIN
+    running = Q(ended_on=None) | Q(ended_on__gt=today)
+    return {
+        "expired": Q(ended_on__lte=today) | Q(valid_until__lt=today),
+        "ending": running & Q(valid_until__gte=today, valid_until__lte=soon),
+        "in_force": running & Q(valid_until__gt=soon),
+    }.get(code, NOTHING)
+
+
+def open_habilitations(today: date) -> Q:
+    """Habilitations neither ended nor past their end."""
+    return (Q(ended_on=None) | Q(ended_on__gt=today)) & Q(valid_until__gte=today)

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import success
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,14 +20,18 @@ from django.views.decorators.http import require_http_methods
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.audit.labels import action_label
 from titrepro.audit.services import history
+from titrepro.core.lists import paginate
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
-from titrepro.directory import queries, services
+from titrepro.core.spreadsheets import download
+from titrepro.directory import exports, queries, services
 from titrepro.directory.forms import (
     ApprovalGrantForm,
+    CentreListForm,
     ExperienceForm,
     HabilitationEndForm,
     HabilitationGrantForm,
+    JuryMemberListForm,
     LinkForm,
     ProfileForm,
     ReasonForm,
@@ -36,7 +39,7 @@ from titrepro.directory.forms import (
 )
 from titrepro.directory.lifecycles import APPROVAL
 from titrepro.directory.models import Approval, DeclaredLink, Habilitation, JuryMember
-from titrepro.directory.statuses import STATUS_FILTERS, approval_status, habilitation_status
+from titrepro.directory.statuses import approval_status, habilitation_status
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -88,32 +91,45 @@ def _form_page(
 # Authority agent: centres and approvals ------------------------------------------------------
 
 
-def _status_filter(request: HttpRequest) -> str:
-    """The ``?statut=`` of a list, if it names a status (anything else shows everything)."""
-    value = request.GET.get("statut", "")
-    return value if value in STATUS_FILTERS else ""
+def _centre_list(request: HttpRequest) -> tuple[CentreListForm, Any]:
+    """The form and the centres the list shows (the export reads the same)."""
+    form = CentreListForm(request.GET or None)
+    return form, queries.centre_work_list(
+        queries.visible_centres(request.user), today=timezone.localdate(), **form.filters()
+    )
 
 
 @login_required
 def centre_list(request: HttpRequest) -> HttpResponse:
+    """The work list of centres: search, status, sort, pagination keeping them, export (issue 9, item 5)."""
     today = timezone.localdate()
-    wanted = _status_filter(request)
-    centres = list(
-        queries.visible_centres(request.user).prefetch_related(
-            Prefetch("approvals", queryset=Approval.objects.select_related("version__title"))
-        )
-    )
-    rows = []
-    for centre in centres:
-        approvals = [(approval, approval_status(approval, today)) for approval in centre.approvals.all()]
-        if wanted and not any(shown.code == wanted for _approval, shown in approvals):
-            continue
-        rows.append({"centre": centre, "approvals": approvals})
+    form, centres = _centre_list(request)
+    page, filters = paginate(request, centres)
+    rows = [
+        {"centre": centre, "approvals": [(a, approval_status(a, today)) for a in centre.approvals.all()]}
+        for centre in page
+    ]
     return render(
         request,
         "directory/centre_list.html",
-        {"rows": rows, "filters": STATUS_FILTERS, "wanted": wanted, "breadcrumb": _crumbs(_("Centres"))},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "filtered": any(form.filters()[k] for k in ("text", "status")),
+            "breadcrumb": _crumbs(_("Centres")),
+        },
     )
+
+
+@login_required
+def centre_export(request: HttpRequest) -> HttpResponse:
+    """What the list shows (its search and filters), as CSV or ``?format=xlsx``."""
+    _form, centres = _centre_list(request)
+    today = timezone.localdate()
+    stem = f"centres-{today.isoformat()}"
+    return download(request.GET.get("format"), stem, exports.centre_header(), exports.centre_rows(centres, today))
 
 
 @login_required
@@ -130,6 +146,8 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "centre": centre,
             "approvals": approvals,
             "conventions": centre.conventions.all(),
+            # Its staff's accounts: a lost authenticator is reset from here (accounts:device_reset).
+            "accounts": queries.staff_accounts(centre),
             "history": _history(centre, *approvals),
             "breadcrumb": _crumbs(centre.name, _centres_crumb()),
         },
@@ -285,26 +303,43 @@ def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # Authority agent: jury members and habilitations ---------------------------------------------
 
 
+def _jury_member_list(request: HttpRequest) -> tuple[JuryMemberListForm, Any]:
+    members = queries.visible_jury_members(request.user)
+    form = JuryMemberListForm(request.GET or None, titles=queries.habilitated_titles(members))
+    return form, queries.jury_member_work_list(members, today=timezone.localdate(), **form.filters())
+
+
 @login_required
 def jury_member_list(request: HttpRequest) -> HttpResponse:
+    """The work list of jury members: search, habilitation status and title, sort, pagination, export."""
     today = timezone.localdate()
-    wanted = _status_filter(request)
-    rows = []
-    for member in queries.visible_jury_members(request.user).prefetch_related("habilitations__title"):
-        habilitations = [(h, habilitation_status(h, today)) for h in member.habilitations.all()]
-        if wanted and not any(shown.code == wanted for _h, shown in habilitations):
-            continue
-        rows.append({"member": member, "habilitations": habilitations})
+    form, members = _jury_member_list(request)
+    page, filters = paginate(request, members)
+    rows = [
+        {"member": member, "habilitations": [(h, habilitation_status(h, today)) for h in member.habilitations.all()]}
+        for member in page
+    ]
     return render(
         request,
         "directory/jury_member_list.html",
         {
+            "form": form,
+            "page": page,
             "rows": rows,
-            "filters": {k: v for k, v in STATUS_FILTERS.items() if k not in ("suspended", "withdrawn")},
-            "wanted": wanted,
+            "filters": filters,
+            "filtered": any(form.filters()[k] for k in ("text", "status", "title")),
             "breadcrumb": _crumbs(_("Jury members")),
         },
     )
+
+
+@login_required
+def jury_member_export(request: HttpRequest) -> HttpResponse:
+    """What the list shows (its search and filters), as CSV or ``?format=xlsx``."""
+    _form, members = _jury_member_list(request)
+    today = timezone.localdate()
+    stem = f"membres-jury-{today.isoformat()}"
+    return download(request.GET.get("format"), stem, exports.member_header(), exports.member_rows(members, today))
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from titrepro.catalogue.models import EvaluationModality, SessionKind
 from titrepro.core import calendar, pdf
-from titrepro.core.templatetags.french_dates import french_date
+from titrepro.core.dating import document_date, document_time
 from titrepro.sessions.models import Convocation, ExamSession, Registration
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -26,17 +26,13 @@ NBSP = "\u00a0"
 
 
 def clock(value: time | None) -> str:
-    """ "8 h 30", "14 h" (French typography, with non-breaking spaces)."""
-    if value is None:
-        return ""
-    return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
+    """ "8 h 30" (``core.dating.document_time``)."""
+    return document_time(value) if value is not None else ""
 
 
 def day_label(day: Any) -> str:
-    """ "lundi 8 mars 2027"."""
-    from django.utils import formats
-
-    return f"{formats.date_format(day, 'l')} {french_date(day)}"
+    """ "lundi 8 mars 2027" (``core.dating.document_date``)."""
+    return document_date(day, weekday=True)
 
 
 def days_label(session: ExamSession) -> str:
@@ -117,9 +113,60 @@ def session_block(session: ExamSession) -> dict[str, Any]:
     }
 
 
-def _authority(session: ExamSession) -> dict[str, str]:
+def authority_block(session: ExamSession) -> dict[str, str]:
     authority = session.centre.authority
-    return {"name": authority.name, "address": authority.address}
+    return {"ministry": _("Ministry in charge of employment"), "name": authority.name, "address": authority.address}
+
+
+def session_labels() -> dict[str, str]:
+    return {
+        "number": _("Session number"),
+        "kind": _("Kind"),
+        "title": _("Titre professionnel"),
+        "version": _("Version"),
+        "days": _("Dates"),
+        "site": _("Place"),
+    }
+
+
+def page_label() -> str:
+    return _("Page {page} of {pages}")
+
+
+def _labels(convocation: Convocation, session: ExamSession, role: str) -> dict[str, Any]:
+    if role == "candidate":
+        body = [
+            _(
+                "You are convened to the exam session below, to obtain the titre professionnel or the "
+                "certificates it names. Please arrive on time: the end of a test is never moved for a late "
+                "candidate (R-45)."
+            ),
+        ]
+    else:
+        body = [
+            _(
+                "Thank you for accepting to sit on the jury of the exam session below. You evaluate the candidates "
+                "against the title's reference framework and deliberate with the other members (R-63, R-65)."
+            ),
+        ]
+    return {
+        "heading": _("Convocation"),
+        "object": _("Subject: convocation to exam session no. %(number)s") % {"number": session.number},
+        "salutation": _("Madam, Sir,"),
+        "body": body,
+        "session_fields": session_labels(),
+        "remote": _("Remote session (R-46 experiment): the connection details are sent by the centre."),
+        "tests_heading": _("Your tests") if role == "candidate" else _("The tests"),
+        "columns": {"day": _("Date"), "time": _("Time"), "test": _("Test")},
+        "bring_heading": _("To bring"),
+        "accommodations_heading": _("Accommodations granted"),
+        "jury_heading": _("Leave of absence"),
+        "regulation_heading": _("Rules of the exam sessions"),
+        "closing": _("Yours faithfully,"),
+        "signatory": _("The centre's manager"),
+        "signatory_name": session.centre.name,
+        "issued": _("Convocation issued on {date}"),
+    }
 
 
 def _centre(session: ExamSession) -> dict[str, str]:
@@ -162,8 +209,12 @@ def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
             )
         }
     return {
+        "title": _("Convocation — session %(number)s") % {"number": session.number},
+        "reference": f"CONV-{session.number}-{convocation.reference}",
+        "page_label": page_label(),
+        "labels": _labels(convocation, session, recipient["role"]),
         "recipient": recipient,
-        "authority": _authority(session),
+        "authority": authority_block(session),
         "centre": _centre(session),
         "session": session_block(session),
         "tests": tests(session),
@@ -175,9 +226,8 @@ def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
             "centre: please read it before the session. A candidate who arrives late may be admitted by the "
             "responsable de session, without the end of the test being moved."
         ),
-        "issued_on": french_date(issued_day),
-        "reference": convocation.reference,
-        "place_and_date": _("Issued on %(day)s") % {"day": french_date(issued_day)},
+        "issued_on": document_date(issued_day),
+        "place_and_date": _("Issued on %(day)s") % {"day": document_date(issued_day)},
         "jury": jury,
     }
 

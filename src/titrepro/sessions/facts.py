@@ -83,7 +83,7 @@ def member_ties(member: JuryMember, declared: Iterable[int] = ()) -> rules.Membe
         providers=frozenset(
             [t.provider.name for t in member.trainer_activities.all()]
             + [
-                link.provider.name if link.provider_id else link.label
+                link.provider.name if link.provider is not None else link.label
                 for link in links
                 if link.kind == LinkKind.TRAINING_PROVIDER
             ]

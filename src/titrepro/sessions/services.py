@@ -112,6 +112,7 @@ def create_session(
             "create",
             user,
             session,
+            on=dating.today(),
             data={"number": session.number, "first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
         )
         if ccps:
@@ -303,7 +304,11 @@ def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Seq
     ensure_in(managed_candidates(user), candidate)
     today = dating.today()
     with transaction.atomic():
-        locked = ExamSession.objects.select_for_update().select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        locked = (
+            ExamSession.objects.select_for_update(of=("self",))
+            .select_related(*queries.SESSION_RELATED)
+            .get(pk=session.pk)
+        )
         return _register_one(user, locked, candidate, ccps, _Eligibility(locked), today)
 
 
@@ -314,7 +319,11 @@ def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidat
     today = dating.today()
     outcomes: list[Outcome] = []
     with transaction.atomic():
-        locked = ExamSession.objects.select_for_update().select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        locked = (
+            ExamSession.objects.select_for_update(of=("self",))
+            .select_related(*queries.SESSION_RELATED)
+            .get(pk=session.pk)
+        )
         checker = _Eligibility(locked)
         managed = managed_candidates(user)
         for candidate in candidates:
@@ -507,7 +516,7 @@ def record_attendance(
     ensure_in(queries.managed_sessions(user), registration.session)
     today = dating.today()
     with transaction.atomic():
-        row = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+        row = Registration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
         session = row.session
         if row.status != RegistrationStatus.REGISTERED:
             raise Refused("registration_not_active", _("This registration was withdrawn."))

@@ -9,8 +9,8 @@ from typing import Any
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from titrepro.core.templatetags.french_dates import french_date
-from titrepro.sessions.convocations import day_label, session_block
+from titrepro.core.dating import document_date
+from titrepro.sessions.convocations import authority_block, day_label, page_label, session_block
 from titrepro.sessions.models import Convocation, ExamSession, JuryStatus, RegistrationStatus
 
 
@@ -24,7 +24,7 @@ def sign_in_data(session: ExamSession) -> dict[str, Any]:
     people = [
         {
             "name": f"{r.candidate.birth_name.upper()} {r.candidate.given_names}",
-            "detail": _("born on %(day)s") % {"day": french_date(r.candidate.birth_date)},
+            "detail": _("born on %(day)s") % {"day": document_date(r.candidate.birth_date)},
             "role": _("Candidate"),
         }
         for r in session.registrations.filter(status=RegistrationStatus.REGISTERED)
@@ -38,7 +38,13 @@ def sign_in_data(session: ExamSession) -> dict[str, Any]:
     centre = session.centre
     return {
         "title": _("Sign-in sheet"),
-        "authority": {"name": centre.authority.name, "address": centre.authority.address},
+        "page_label": page_label(),
+        "labels": {
+            "session_number": _("Session no. {number}"),
+            "columns": {"name": _("Surname and given names"), "role": _("Capacity"), "signature": _("Signature")},
+            "note": _("Each person signs on each day of the session, on arrival (R-45)."),
+        },
+        "authority": authority_block(session),
         "centre": {"name": centre.name, "address": centre.address, "email": centre.email},
         "session": session_block(session),
         "days": days,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,8 +32,10 @@ from titrepro.candidates.forms_spaces import (
 )
 from titrepro.candidates.models import Candidate, ImportStatus, Pathway, ProfessionalPortfolio
 from titrepro.core.forms import DsfrForm
+from titrepro.core.lists import paginate
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
+from titrepro.core.spreadsheets import attachment
 
 
 def _list_title(request: HttpRequest) -> str:
@@ -55,14 +56,12 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
     candidates = queries.managed_candidates(request.user)
     form = _list_form(request, candidates)
     shown = queries.work_list(candidates, **form.filters())
-    page = Paginator(shown, 50).get_page(request.GET.get("page"))
-    kept = request.GET.copy()
-    kept.pop("page", None)
+    page, filters = paginate(request, shown)
     rows = [
         {
             "candidate": candidate,
             "pathways": list(candidate.pathways.all()),
-            "last_label": action_label(candidate.last_action) if candidate.last_action else "",  # type: ignore[attr-defined]
+            "last_label": action_label(candidate.last_action) if candidate.last_action else "",
         }
         for candidate in page
     ]
@@ -73,7 +72,7 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "filters": kept.urlencode(),
+            "filters": filters,
             "filtered": any(form.filters()[k] for k in ("text", "title", "route", "request")),
             "heading": _list_title(request),
             "breadcrumb": crumbs((_list_title(request), "")),
@@ -388,15 +387,8 @@ def centre_export(request: HttpRequest) -> HttpResponse:
             "pk", flat=True
         )
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            imports.export_xlsx(centre, only),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.xlsx"'
-        return response
-    response = HttpResponse(imports.export_csv(centre, only), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="candidats-{centre.code}-{stamp}.csv"'
-    return response
+        return attachment(imports.export_xlsx(centre, only), f"candidats-{centre.code}-{stamp}.xlsx")
+    return attachment(imports.export_csv(centre, only), f"candidats-{centre.code}-{stamp}.csv")
 
 
 @login_required

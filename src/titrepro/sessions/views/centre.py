@@ -5,6 +5,7 @@ is shown with its reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -54,8 +55,8 @@ from titrepro.sessions.models import (
 
 GET_POST = require_http_methods(["GET", "POST"])
 
-# The moves a centre makes from the session page, and what each confirmation page says.
-MOVES = {
+# The moves a centre makes from the session page: the service, whether it needs a reason, what is said after.
+MOVES: dict[str, tuple[Callable[..., ExamSession], bool, Any]] = {
     "declare": (services.declare_session, False, gettext_lazy("The session is declared to the authority.")),
     "convene": (
         services.convene,
@@ -314,8 +315,10 @@ def centre_registration_withdraw(request: HttpRequest, pk: int, registration_pk:
 def centre_jury_invite(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     busy = session.jury.filter(status__in=[JuryStatus.PROPOSED, JuryStatus.ACCEPTED]).values("member_id")
+    # The habilitated members of the centre's département (a habilitation is recorded by the
+    # département of the member's domicile, R-60): the names of other départements are not shown.
     members = (
-        JuryMember.objects.filter(habilitations__title=session.version.title)
+        JuryMember.objects.filter(habilitations__title=session.version.title, authority=session.centre.authority)
         .exclude(pk__in=busy)
         .distinct()
         .order_by("last_name", "first_name")
