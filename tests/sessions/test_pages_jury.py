@@ -82,6 +82,9 @@ def test_the_member_declines_with_a_note(client: Client, world: World) -> None:
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert (assignment.status, assignment.answer_note) == ("declined", "En congé cette semaine-là")
+    page = client.get(detail(assignment.pk))
+    assert page.context["candidates"] == []  # a member who declined no longer sees the candidates' names
+    assert assignment.session.registrations.get().candidate.birth_name not in page.content.decode()
     assert AuditEntry.objects.filter(action="jury.declined", object_id=str(assignment.pk)).exists()
 
 

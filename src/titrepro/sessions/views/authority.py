@@ -257,7 +257,7 @@ def authority_programme_list(request: HttpRequest) -> HttpResponse:
             "due": services.programme_due(year),
             "rows": rows,
             "years": [year - 1, year + 1],
-            "breadcrumb": crumbs((_("Session programmes of %(year)d") % {"year": year}, "")),
+            "breadcrumb": crumbs((_("Session programmes of %(year)s") % {"year": year}, "")),
         },
     )
 

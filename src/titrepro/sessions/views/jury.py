@@ -74,7 +74,9 @@ def _detail(
         .select_related("candidate")
         .order_by("candidate__birth_name", "candidate__given_names", "pk")
     )
-    candidates = [{"registration": r, "declared": r.pk in declared} for r in registrations]
+    active = assignment.status in BUSY_JURY_STATES
+    # Names only, and only while the invitation is active (minimal data: a member who declined sees none).
+    candidates = [{"registration": r, "declared": r.pk in declared} for r in registrations] if active else []
     offered = JURY.offered(request.user, assignment)
     convocations = [
         c
@@ -92,7 +94,7 @@ def _detail(
             "accept": offered.get("accept"),
             "decline": offered.get("decline"),
             "candidates": candidates,
-            "can_declare": assignment.status in BUSY_JURY_STATES,
+            "active": active,
             "convocations": convocations,
             "form": form,
             "errors": form.error_list(),
