@@ -40,6 +40,8 @@ PUBLIC = [
     Public("api:get_title", kwargs=TSSR),
     Public("api:get_title_version", kwargs=TSSR | {"label": "2023"}),
     Public("api:standing", method="post", body={"title": "TP-01351"}),
+    # A jury member's calendar feed: the secret in the address is the key (an unknown one: 404).
+    Public("sessions:calendar_feed", kwargs={"token": "inconnu"}, status=404, needs_catalogue=False),
 ]
 
 
