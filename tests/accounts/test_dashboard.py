@@ -104,7 +104,7 @@ def test_the_jury_dashboard_warns_of_an_ending_habilitation(client: Client) -> N
     make_habilitation(member=member, ending_next_month=True)
     login_as(client, member_user(member))
     queues = _queues(client)
-    assert queues == {"/espace/jury/profil/": 1}
+    assert queues == {"/espace/jury/profil/": 1, "/espace/jury/sessions/": 0}  # no invitation yet
     page = client.get(DASHBOARD).content.decode()
     assert page.count('data-count="1"') == 2  # in force, and ending within three months
     assert "/espace/jury/profil/" in _nav(client)
@@ -120,7 +120,7 @@ def test_the_candidate_dashboard_shows_the_standing_of_each_pathway(client: Clie
     assert pathway.title.code in page
     assert 'href="/espace/candidat/dossier-professionnel/"' in page  # no DP yet: what to do next
     assert f'href="/simuler/?title={pathway.title.code}"' in page
-    assert 'data-count="' not in page  # a candidate has no work queues, only their record
+    assert 'data-count="' not in page  # no session to come: no queue, only their record
 
 
 @pytest.mark.django_db

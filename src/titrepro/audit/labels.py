@@ -64,6 +64,7 @@ def action_label(action: str) -> str:
         "convocation.cancelled": _("Convocation cancelled"),
         "programme.saved": _("Programme saved"),
         "programme.sent": _("Programme sent to the authority"),
+        "calendar_feed.created": _("Calendar link made"),
         "calendar_feed.renewed": _("Calendar link renewed"),
     }
     return labels.get(action, action)

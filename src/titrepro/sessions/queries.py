@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from titrepro.accounts.permissions import scoped
+from titrepro.directory.models import ApprovedCentre
 from titrepro.sessions.models import (
     BUSY_JURY_STATES,
     Convocation,
@@ -123,3 +124,8 @@ def managed_programmes(user: Any) -> QuerySet[Programme]:
 
 def authority_programmes(user: Any) -> QuerySet[Programme]:
     return scoped(user, Programme.objects.select_related("centre__authority"), authority="centre__authority")
+
+
+def authority_programme_centres(user: Any) -> QuerySet[ApprovedCentre]:
+    """The centres of the agent's départements (every centre for a national administrator)."""
+    return scoped(user, ApprovedCentre.objects.all(), authority="authority")
