@@ -24,6 +24,7 @@ from titrepro.candidates.models import InTrainingAssessment, Pathway, Profession
 from titrepro.catalogue.models import Correspondence, Equivalence, Title
 from titrepro.catalogue.services import load_builtin
 from titrepro.directory.models import Convention
+from titrepro.sessions.models import ExamSession, Programme, Registration
 
 
 def admin_world() -> dict[type[models.Model], models.Model]:
@@ -53,6 +54,20 @@ def admin_world() -> dict[type[models.Model], models.Model]:
         declaration_on_honour=True,
         signed_on=datetime.date(2026, 3, 1),
     )
+    session = ExamSession.objects.create(
+        number="2027-ADM-0001",
+        kind="title",
+        version=world.ours.approval.version,
+        centre=world.ours.centre,
+        site_address="1 rue de l’Exemple",
+        first_day=datetime.date(2027, 3, 8),
+        last_day=datetime.date(2027, 3, 9),
+        capacity=10,
+    )
+    Registration.objects.create(
+        session=session, candidate=world.ours.candidate, registered_on=datetime.date(2027, 1, 4)
+    )
+    Programme.objects.create(centre=world.ours.centre, year=2027)
     Group.objects.create(name="Équipe nationale")
     DsfrConfig.objects.get_or_create(site_title="titrepro")
     with transaction.atomic():
