@@ -112,6 +112,7 @@ def create_session(
             "create",
             user,
             session,
+            on=dating.today(),
             data={"number": session.number, "first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
         )
         if ccps:
