@@ -327,7 +327,7 @@ def test_a_convocation_pdf_for_the_centre_and_the_person_convened(client: Client
         assert answer.status_code == 200
         assert answer["Content-Type"] == "application/pdf"
         assert b"".join(answer.streaming_content).startswith(b"%PDF")
-    other = Registration.objects.filter(session=session).exclude(pk=convocation.registration_id).first()
+    other = Registration.objects.filter(session=session).exclude(convocations=convocation).first()
     assert other is not None
     intruder = Api(client, candidate_user(other.candidate)).get("sessions_convocation_pdf", convocation.pk)
     assert (intruder.status_code, intruder.json()["code"]) == (404, "not_found")
