@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from titrepro.accounts.api_auth import api_auth
 from titrepro.accounts.permissions import get_scoped_or_404, scope_of, scoped
@@ -64,14 +64,21 @@ Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Note = Annotated[str, Field(max_length=2000)]
 
 
-def _local_time(value: time | None) -> time | None:
+def _local_time(value: time) -> time:
     """A time of day on the session's site: the databases store no time zone with it."""
-    if value is not None and value.tzinfo is not None:
+    if value.tzinfo is not None:
         raise ValueError(_("Give a local time, without a time zone."))
     return value
 
 
-LocalTime = Annotated[time | None, AfterValidator(_local_time)]
+# Documented as what it is, a local time ("08:30", "08:30:00"): JSON Schema's "time" format requires an offset.
+LOCAL_TIME_SCHEMA = {
+    "type": "string",
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "A local time of day, without a time zone (HH:MM or HH:MM:SS).",
+    "examples": ["08:30"],
+}
+LocalTime = Annotated[time, AfterValidator(_local_time), WithJsonSchema(LOCAL_TIME_SCHEMA)]
 
 
 # Schemas ----------------------------------------------------------------------------------------
@@ -98,8 +105,8 @@ class SessionSummaryOut(Schema):
     site_address: str
     first_day: date
     last_day: date
-    opens_at: time
-    closes_at: time
+    opens_at: LocalTime
+    closes_at: LocalTime
     capacity: int
     remote: bool
     registered: int = Field(..., description="Candidates registered (withdrawals not counted).")
@@ -125,7 +132,7 @@ class RegistrationOut(Schema):
     final_interview_due: bool | None
     accommodations: list[str] | None = Field(..., description="Kinds of the accommodations granted (R-85, R-86).")
     attendance: str | None
-    arrived_at: time | None
+    arrived_at: LocalTime | None
     attendance_note: str | None
     portfolio_handed_in: bool | None
 
@@ -153,8 +160,8 @@ class SessionIn(Schema):
     site_address: str = Field(..., min_length=1, max_length=500)
     first_day: date
     last_day: date
-    opens_at: LocalTime = Field(None, description="08:30 if not given.")
-    closes_at: LocalTime = Field(None, description="17:30 if not given.")
+    opens_at: LocalTime | None = Field(None, description="08:30 if not given.")
+    closes_at: LocalTime | None = Field(None, description="17:30 if not given.")
     capacity: SmallCount
     remote: bool = Field(False, description="R-46 experiment only.")
 
@@ -171,13 +178,17 @@ class SessionFilter(Schema):
     ends_by: date | None = Field(None, description="Sessions whose first day is on or before this day.")
 
 
+class SessionPageIn(Schema):
+    limit: int = Field(100, ge=1, le=1000, description="Number of sessions per page (at most 1000).")
+    offset: Offset = 0
+
+
 class SessionPagination(LimitOffsetPagination):
     """Limit/offset pagination with a bounded page size; the page's sessions (annotated by
     ``queries.with_counts``) are shaped once sliced."""
 
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=1000, description="Number of sessions per page (at most 1000).")
-        offset: Offset = 0
+    # Its own name: the catalogue's pagination input is the document's ``Input`` component.
+    Input = SessionPageIn  # type: ignore[assignment]
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         page = super().paginate_queryset(queryset, pagination, request, **params)
@@ -219,7 +230,7 @@ class AttendanceValue(StrEnum):
 
 class AttendanceIn(Schema):
     attendance: AttendanceValue
-    arrived_at: LocalTime = Field(None, description="Required when the candidate was late (admitted or not).")
+    arrived_at: LocalTime | None = Field(None, description="Required when the candidate was late (admitted or not).")
     note: Note = ""
     portfolio_handed_in: bool | None = Field(None, description="Left unchanged if not given.")
 
@@ -235,8 +246,8 @@ class SessionBriefOut(Schema):
     site_address: str
     first_day: date
     last_day: date
-    opens_at: time
-    closes_at: time
+    opens_at: LocalTime
+    closes_at: LocalTime
 
 
 class JuryOut(Schema):
