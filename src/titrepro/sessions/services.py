@@ -298,13 +298,21 @@ def _register_one(
     return registration
 
 
+def _locked(session: ExamSession) -> ExamSession:
+    """The session's row locked while candidates are registered (capacity). Only its own row: PostgreSQL
+    cannot lock the nullable side of the outer joins (``ccs``, ``approval``) that the related rows need."""
+    return (
+        ExamSession.objects.select_for_update(of=("self",)).select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+    )
+
+
 def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Sequence[CCP] = ()) -> Registration:
     """Register one candidate: the rules decide on the session's dates (R-02 to R-22); capacity, overlap."""
     ensure_in(queries.managed_sessions(user), session)
     ensure_in(managed_candidates(user), candidate)
     today = dating.today()
     with transaction.atomic():
-        locked = ExamSession.objects.select_for_update().select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        locked = _locked(session)
         return _register_one(user, locked, candidate, ccps, _Eligibility(locked), today)
 
 
@@ -315,7 +323,7 @@ def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidat
     today = dating.today()
     outcomes: list[Outcome] = []
     with transaction.atomic():
-        locked = ExamSession.objects.select_for_update().select_related(*queries.SESSION_RELATED).get(pk=session.pk)
+        locked = _locked(session)
         checker = _Eligibility(locked)
         managed = managed_candidates(user)
         for candidate in candidates:
