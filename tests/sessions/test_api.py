@@ -248,6 +248,9 @@ def test_a_jury_member_sees_their_invitations_and_answers_them(client: Client, w
     assert (declined.json()["status"], declined.json()["answer_note"]) == ("declined", "En congés")
     again = juror.post("sessions_jury_accept", assignment.pk)
     assert (again.status_code, again.json()["code"]) == (422, "jury_already_answered")
+    # Having declined, the member no longer sees the candidates.
+    services.register(world.staff, session, world.candidate())
+    assert juror.get("sessions_registration_list", session.pk).json() == []
 
 
 def test_a_conflict_is_declared_by_the_member(client: Client, world: World) -> None:

@@ -39,6 +39,7 @@ from titrepro.directory.models import JuryMember
 from titrepro.sessions import queries, services
 from titrepro.sessions.lifecycles import SESSION
 from titrepro.sessions.models import (
+    BUSY_JURY_STATES,
     Attendance,
     Convocation,
     DeliveryStatus,
@@ -355,11 +356,13 @@ STAFF, JURY, CANDIDATE = "staff", "jury", "candidate"
 
 def _reader(user: Any, session: ExamSession) -> str:
     """How the caller sees a session they may read: as its centre or authority (or national), as one of
-    its jury members, or as one of its candidates."""
+    its jury members (invited or accepted: one who declined or was withdrawn no longer sees the candidates),
+    or as one of its candidates."""
     scope = scope_of(user)
     if scope.national or session.centre_id in scope.centres or session.centre.authority_id in scope.authorities:
         return STAFF
-    if scope.jury_members and session.jury.filter(member_id__in=scope.jury_members).exists():
+    busy = session.jury.filter(member_id__in=scope.jury_members, status__in=BUSY_JURY_STATES)
+    if scope.jury_members and busy.exists():
         return JURY
     return CANDIDATE
 
@@ -981,7 +984,7 @@ def declare_conflict(request: HttpRequest, assignment_id: Id, payload: ConflictI
     summary="The caller's own invitations (jury member)",
 )
 def own_invitations(request: HttpRequest) -> Status[list[dict[str, Any]]]:
-    """Every invitation of the jury member the caller is, the next sessions first."""
+    """Every invitation of the jury member the caller is, the latest sessions first."""
     rows = (
         queries.own_assignments(request.user)
         .prefetch_related("declared_conflicts")
