@@ -881,8 +881,9 @@ def _jury_out(assignment: JuryAssignment) -> dict[str, Any]:
     summary="The jury of a session",
 )
 def list_jury(request: HttpRequest, session_id: Id) -> Status[list[dict[str, Any]]]:
-    """For the centre and the authority, every invitation; for a jury member of the session, the names and
-    answers of the others (their own in full). Not for candidates."""
+    """For the centre and the authority, every invitation; for a jury member invited to the session or who
+    accepted, the names and answers of the others invited or accepted (their own in full). Not for
+    candidates, nor for a member who declined or was withdrawn."""
     session = _visible(request, session_id)
     reader = _reader(request.user, session)
     if reader == CANDIDATE:
@@ -890,7 +891,7 @@ def list_jury(request: HttpRequest, session_id: Id) -> Status[list[dict[str, Any
     own = scope_of(request.user).jury_members
     rows = _jury_queryset().filter(session=session).order_by("status", "member__last_name", "member__first_name")
     if reader == JURY:
-        rows = rows.filter(status__in=[JuryStatus.PROPOSED, JuryStatus.ACCEPTED]) | rows.filter(member_id__in=own)
+        rows = rows.filter(status__in=BUSY_JURY_STATES) | rows.filter(member_id__in=own)
     return Status(200, [_jury(a, in_full=reader == STAFF or a.member_id in own) for a in rows])
 
 
