@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
 from titrepro.candidates.models import Candidate, VaeApplication
 from titrepro.candidates.queries import vae_events
@@ -115,7 +114,3 @@ def jury_facts(
     members = tuple(member_ties(a.member, declared.get(a.pk, ())) for a in assignments)
     candidates = tuple(candidate_ties(r.candidate) for r in registrations)
     return members, candidates
-
-
-def names(people: dict[int, Any]) -> dict[int, str]:
-    return {pk: str(person) for pk, person in people.items()}

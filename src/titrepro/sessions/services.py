@@ -27,12 +27,11 @@ from titrepro.core import dating
 from titrepro.core.refusals import Conflict, Refused
 from titrepro.core.templatetags.french_dates import french_date
 from titrepro.directory.models import ApprovedCentre, Authority, JuryMember
-from titrepro.rules import sessions as session_rules
 from titrepro.rules.eligibility import registration_eligibility
 from titrepro.rules.standing import SessionKind as RulesKind
 from titrepro.rules.standing import TitleIndex
 from titrepro.sessions import facts, queries
-from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION
+from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION, coverage_of
 from titrepro.sessions.models import (
     BUSY_JURY_STATES,
     ConflictDeclaration,
@@ -126,7 +125,7 @@ def declare_session(user: Any, session: ExamSession) -> ExamSession:
     today = dating.today()
     with transaction.atomic():
         SESSION.require("declare", user, session, on=today)
-        coverage = session_rules_coverage(session, today)
+        coverage = coverage_of(session, today)
         return SESSION.apply(
             "declare",
             user,
@@ -135,12 +134,6 @@ def declare_session(user: Any, session: ExamSession) -> ExamSession:
             changes={"declared_on": today, "approval_id": coverage.approval, "extension": coverage.extension},
             data={"approval": coverage.approval, "extension": coverage.extension},
         )
-
-
-def session_rules_coverage(session: ExamSession, on: date) -> session_rules.Coverage:
-    from titrepro.sessions.lifecycles import coverage_of
-
-    return coverage_of(session, on)
 
 
 def cancel_session(user: Any, session: ExamSession, *, reason: str) -> ExamSession:
