@@ -165,7 +165,22 @@ def test_the_examples_render_without_typst_warnings(caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="titrepro.core.pdf"):
         pdf.render("convocation", example("convocation"))
         pdf.render("sign_in_sheet", example("sign_in_sheet"))
+        pdf.render("leave_request", example("leave_request"))
     assert caplog.records == []
+
+
+def test_a_leave_request_reads_back_and_leaves_a_line_for_an_unknown_employer(tmp_path) -> None:
+    data = example("leave_request")
+    for text in both_texts(pdf.render("leave_request", data), tmp_path):
+        assert "DEMANDE D’AUTORISATION D’ABSENCE" in text
+        assert "Karim BENALI" in text
+        assert "Réseaux & Services SAS" in text
+        assert "au plus tard le 21 février 2027" in text
+        assert "Réponse de l’employeur" in text
+    data["employer"] = ""
+    for text in both_texts(pdf.render("leave_request", data), tmp_path):
+        assert "Réseaux & Services SAS" not in text
+        assert "À l’attention de" in text
 
 
 def test_sign_in_sheet_portrait_for_two_days(tmp_path) -> None:

@@ -18,6 +18,7 @@ from django.test import override_settings
 from django_tasks_db.management.commands.db_worker import Worker
 from icalendar import Calendar
 from pypdf import PdfReader
+from tests.factories import make_experience
 from tests.session_world import World, make_world
 
 from titrepro.sessions import services
@@ -72,6 +73,23 @@ def test_the_worker_sends_every_convocation_with_its_pdf_and_calendar(convened: 
     stored = Convocation.objects.get(registration__candidate=candidate)
     with stored.pdf.open("rb") as kept:
         assert kept.read() == content  # kept as sent
+
+
+def test_an_employed_member_gets_the_leave_request_with_the_convocation(convened: tuple[World, ExamSession]) -> None:
+    """R-66: a member whose current employer is known gets the request for leave to hand over; the other not."""
+    world, _session = convened
+    employed, independent = world.members
+    make_experience(member=employed, employer="Réseaux & Fils SARL")
+    run_worker()
+    letter = next(m for m in mail.outbox if m.to == [employed.email])
+    names = [name for name, _content, _type in letter.attachments]
+    assert len(names) == 3
+    assert names[2].endswith(".pdf")
+    text = pdf_text(letter.attachments[2][1])
+    assert "Réseaux & Fils SARL" in text
+    assert "3142-42" in text
+    other = next(m for m in mail.outbox if m.to == [independent.email])
+    assert len(other.attachments) == 2
 
 
 def test_a_failing_send_is_retried_then_marked_failed(convened: tuple[World, ExamSession], monkeypatch: Any) -> None:

@@ -3,18 +3,23 @@ the calendar feed behind a secret address."""
 
 from __future__ import annotations
 
+import datetime
+import io
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
-from tests.factories import today
+from pypdf import PdfReader
+from tests.factories import make_experience, today
 from tests.helpers import login_as
 from tests.session_world import World, make_world
 from tests.sessions.test_pages_authority import queries_of
 
 from titrepro.audit.models import AuditEntry
+from titrepro.core.dating import document_date
+from titrepro.rules.sessions import leave_request_deadline
 from titrepro.sessions import services
 from titrepro.sessions.models import CalendarFeed, ConflictDeclaration, Convocation, ExamSession, JuryAssignment
 
@@ -254,3 +259,66 @@ def test_the_jury_pages_do_not_query_per_row(client: Client, world: World) -> No
     for _ in range(3):
         services.register(world.staff, assignment.session, world.candidate())
     assert [queries_of(client, url) for url in urls] == before
+
+
+# The leave-of-absence request (R-66) ----------------------------------------------------------------
+
+
+def test_the_leave_request_once_accepted_names_the_employer_and_the_deadline(client: Client, world: World) -> None:
+    """R-66: the request is offered once the member accepted; it names their employer on the session's first
+    day and the last day to hand it over (15 days before)."""
+    assignment, user = invited(world)
+    make_experience(
+        member=assignment.member,
+        employer="Ancienne Boîte",
+        start=today().replace(year=2010),
+        end=today().replace(year=2012),
+    )
+    make_experience(member=assignment.member, employer="Réseaux & Fils SARL", start=today().replace(year=2015))
+    url = reverse("sessions:jury_leave_request_pdf", args=[assignment.pk])
+    login_as(client, user)
+    assert client.get(url).status_code == 404  # not accepted yet
+    assert client.get(detail(assignment.pk)).context["leave_by"] is None
+    services.answer_invitation(user, assignment, accept=True)
+    page = client.get(detail(assignment.pk))
+    deadline = leave_request_deadline(assignment.session.first_day)
+    assert page.context["leave_by"] == deadline
+    assert page.context["employer"] == "Réseaux & Fils SARL"
+    assert not page.context["leave_late"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    member = assignment.member
+    assert f"{member.first_name} {member.last_name.upper()}" in text
+    assert "Réseaux & Fils SARL" in text
+    assert "Ancienne Boîte" not in text
+    assert "L.3142-42" in text.replace(". ", ".")
+    assert assignment.session.number in text
+    assert document_date(deadline) in text
+
+
+def test_the_leave_request_is_late_after_the_fifteen_days(client: Client, world: World) -> None:
+    session = services.declare_session(world.staff, world.draft(ahead=40))
+    services.register(world.staff, session, world.candidate())
+    assignment, user = invited(world, session)
+    services.answer_invitation(user, assignment, accept=True)
+    ExamSession.objects.filter(pk=session.pk).update(first_day=today() + datetime.timedelta(days=10))
+    JuryAssignment.objects.filter(pk=assignment.pk).update(first_day=today() + datetime.timedelta(days=10))
+    login_as(client, user)
+    page = client.get(detail(assignment.pk))
+    assert page.context["leave_late"]
+    assert b'id="leave-late"' in page.content
+
+
+def test_a_declined_or_foreign_invitation_has_no_leave_request(client: Client, world: World) -> None:
+    assignment, user = invited(world)
+    _other, intruder = invited(world, assignment.session)
+    services.answer_invitation(user, assignment, accept=False)
+    url = reverse("sessions:jury_leave_request_pdf", args=[assignment.pk])
+    login_as(client, user)
+    assert client.get(url).status_code == 404
+    login_as(client, intruder)
+    assert client.get(url).status_code == 404

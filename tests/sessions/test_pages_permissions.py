@@ -82,6 +82,12 @@ def assignment(w: Any) -> list[int]:
     return [_assignment(w).pk]
 
 
+def accepted_assignment(w: Any) -> list[int]:
+    pk = assignment(w)[0]
+    JuryAssignment.objects.filter(pk=pk).update(status="accepted", answered_on=today())
+    return [pk]
+
+
 def jury_convocation(w: Any) -> list[int]:
     return [_convocation(assignment=_assignment(w)).pk]
 
@@ -124,6 +130,7 @@ class TestSessionPagesPermissions(PermissionMatrix):
         ),
         Row("sessions:jury_conflict_declare", JURY, method="post", args=assignment, body=conflict, status=302),
         Row("sessions:jury_convocation_pdf", JURY, args=jury_convocation),
+        Row("sessions:jury_leave_request_pdf", JURY, args=accepted_assignment),
         Row("sessions:jury_calendar", JURY, is_list=True),
         Row("sessions:jury_calendar", JURY, method="post", is_list=True, status=302),
         # Candidates: their own registrations and convocations only.

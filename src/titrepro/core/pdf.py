@@ -159,6 +159,46 @@ class ConvocationData(DocumentData):
     labels: ConvocationLabels
 
 
+class Member(TypedDict):
+    name: str  # "M. Karim BENALI"
+    email: str  # may be ""
+
+
+class LeaveRequestLabels(TypedDict):
+    heading: str  # "Demande d'autorisation d'absence" (printed in capitals)
+    subheading: str  # "Membre de jury d'un titre professionnel — articles L. 3142-42 à L. 3142-45 du code du travail"
+    sender: str  # "De"
+    addressee: str  # "À l'attention de"
+    object: str  # "Objet : demande d'autorisation d'absence du 8 au 9 mars 2027"
+    salutation: str  # "Madame, Monsieur,"; may be ""
+    body: list[str]  # the request's paragraphs
+    session_fields: SessionFieldLabels
+    remote: str  # "Session à distance : …"
+    deadline: str  # "À remettre à l'employeur au plus tard le 21 février 2027 (15 jours avant la session)."
+    deadline_note: str  # the same, short, in the footer; may be ""
+    closing: str
+    place_and_date: str  # "Fait à …………, le …………"
+    signature: str  # "Signature du salarié"
+    statement_heading: str  # "Attestation du centre"
+    statement_signatory: str  # "Centre … — attestation émise le 2 décembre 2026"
+    answer_heading: str  # "Réponse de l'employeur"
+    answer_options: list[str]  # "Absence autorisée", "Absence refusée après avis du CSE (L. 3142-43), motif :"
+    answer_signature: str  # "Date, nom, qualité et signature"
+
+
+class LeaveRequestData(DocumentData):
+    """``render("leave_request", data)``: a jury member's request for leave of absence to their employer (R-66).
+
+    ``employer`` is "" when the member's current employer is not known: a line is left to fill in.
+    """
+
+    member: Member
+    employer: str
+    session: SessionInfo
+    statement: str  # "Le centre … atteste que M. … est convoqué en qualité de membre du jury …"
+    labels: LeaveRequestLabels
+
+
 class Person(TypedDict):
     name: str  # "Mme Chloé MOREAU"
     detail: str  # "née le 3 avril 1990"; may be ""

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from titrepro.catalogue.models import EvaluationModality, SessionKind
 from titrepro.core import calendar, pdf
 from titrepro.core.dating import document_date, document_time
+from titrepro.rules import sessions as session_rules
 from titrepro.sessions.models import Convocation, ExamSession, Registration
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -203,10 +204,12 @@ def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
         accommodations = []
         jury = {
             "leave_note": _(
-                "If you are employed, send your employer a request for leave of absence with this convocation "
-                "at least 15 days before the session (Code du travail, L.3142-42 to L.3142-45): the leave is "
-                "yours by right and without loss of pay."
+                "If you are employed, hand your employer the request for leave of absence that titrepro prepares "
+                "for you (attached to this e-mail when your employer is known, and in your space), with this "
+                "convocation, by %(day)s at the latest: 15 days before the session (R-66; Code du travail, "
+                "L.3142-42 to L.3142-45). The leave is yours by right and without loss of pay."
             )
+            % {"day": document_date(session_rules.leave_request_deadline(session.first_day))}
         }
     return {
         "title": _("Convocation — session %(number)s") % {"number": session.number},

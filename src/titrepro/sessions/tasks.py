@@ -16,7 +16,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from titrepro.sessions import convocations
+from titrepro.sessions import convocations, leave
 from titrepro.sessions.lifecycles import CONVOCATION
 from titrepro.sessions.models import Convocation, DeliveryStatus, ExamSession, JuryStatus, RegistrationStatus
 
@@ -46,7 +46,15 @@ def send_convocation(convocation_id: int) -> str:
         Convocation.objects.filter(pk=convocation.pk).update(pdf=convocation.pdf.name)
         if not convocation.email:
             raise ValueError(_("No e-mail address: print the convocation and send it by post."))
-        convocations.email(convocation, pdf_bytes).send()
+        message = convocations.email(convocation, pdf_bytes)
+        if convocation.assignment is not None and leave.current_employer(convocation.assignment):
+            # An employed member: the leave request for their employer goes with the convocation.
+            letter = leave.render_pdf(convocation.assignment, issued=issued)
+            message.attach(leave.filename(convocation.assignment), letter, "application/pdf")
+            message.body += (
+                "\n" + _("The request for leave of absence to hand to your employer is attached too.") + "\n"
+            )
+        message.send()
     except Exception as error:  # any failure: keep its message for the centre, retry, then give up
         text = str(error)[:1000] or error.__class__.__name__
         no_address = not convocation.email

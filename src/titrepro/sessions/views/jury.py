@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,7 @@ from titrepro.core import dating
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 from titrepro.directory.models import JuryMember
-from titrepro.sessions import feeds, queries, services
+from titrepro.sessions import feeds, leave, queries, services
 from titrepro.sessions.forms_people import AnswerForm, ConflictForm
 from titrepro.sessions.lifecycles import JURY
 from titrepro.sessions.models import (
@@ -84,6 +85,7 @@ def _detail(
         if c.pdf
     ]
     form = answer_form or AnswerForm()
+    leave_by = leave.deadline(assignment) if assignment.status in leave.LEAVE_STATES else None
     return render(
         request,
         "sessions/jury/invitation_detail.html",
@@ -96,6 +98,9 @@ def _detail(
             "candidates": candidates,
             "active": active,
             "convocations": convocations,
+            "leave_by": leave_by,
+            "leave_late": leave_by is not None and dating.today() > leave_by and dating.today() < session.first_day,
+            "employer": leave.current_employer(assignment) if leave_by is not None else "",
             "form": form,
             "errors": form.error_list(),
             "breadcrumb": crumbs(_list_crumb(), (session.number, "")),
@@ -183,6 +188,22 @@ def jury_convocation_pdf(request: HttpRequest, pk: int) -> FileResponse:
     return convocation_response(convocation)
 
 
+@login_required
+@require_GET
+def jury_leave_request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request for leave of absence to the member's employer (R-66), once they have accepted; else 404."""
+    assignment = get_scoped_or_404(
+        queries.own_assignments(request.user)
+        .filter(status__in=leave.LEAVE_STATES)
+        .select_related("session__version__title", "session__centre__authority", "member"),
+        pk=pk,
+    )
+    response = HttpResponse(leave.render_pdf(assignment, issued=timezone.now()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{leave.filename(assignment)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # The calendar feed ----------------------------------------------------------------------------------
 
 
@@ -232,6 +253,7 @@ urlpatterns = [
     path("jury/sessions/<int:pk>/reponse/", jury_invitation_answer, name="jury_invitation_answer"),
     path("jury/sessions/<int:pk>/conflits/", jury_conflict_declare, name="jury_conflict_declare"),
     path("jury/convocations/<int:pk>/pdf/", jury_convocation_pdf, name="jury_convocation_pdf"),
+    path("jury/sessions/<int:pk>/autorisation-absence/", jury_leave_request_pdf, name="jury_leave_request_pdf"),
     path("jury/agenda/", jury_calendar, name="jury_calendar"),
     # Public (no login): the secret in the address is the key; calendars poll it.
     path("agenda/<str:token>.ics", feed.calendar_feed, name="calendar_feed"),
