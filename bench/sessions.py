@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
@@ -32,6 +33,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "titrepro.settings")
+# The bench's audit entries are anchored in a checkpoint file of their own, not the development one.
+os.environ.setdefault(
+    "TITREPRO_AUDIT_CHECKPOINT_FILE", str(Path(tempfile.mkdtemp(prefix="titrepro-bench-")) / "checkpoints.jsonl")
+)
 
 import django
 

@@ -193,6 +193,7 @@ class _Batch:
         self.index = TitleIndex(spec_from_database(session.version.title.code))
         self.taken = Registration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
         self.session_ccps = list(session.ccps.all()) if session.kind == SessionKind.CCP else []
+        self.busy: dict[int, Registration] = {}  # candidate id -> overlapping registration (``_busy_registrations``)
 
     def eligibility(self, candidate: Candidate, ccps: tuple[int, ...]) -> tuple[Refused | None, bool]:
         session = self.session
@@ -233,11 +234,12 @@ class _Batch:
 CANDIDATE_PREFETCH = ("pathways__title", "vae_applications__title", "accommodations")
 
 
-def _busy_registration(candidate: Candidate, session: ExamSession) -> Registration | None:
-    """The candidate's active registration on days that overlap the session's (this session included)."""
-    return (
+def _busy_registrations(candidate_ids: Iterable[int], session: ExamSession) -> dict[int, Registration]:
+    """Each candidate's active registration on days that overlap the session's, in one query; this
+    session's own registration first when there is one (a duplicate, then, not an overlap)."""
+    rows = (
         Registration.objects.filter(
-            candidate=candidate,
+            candidate_id__in=list(candidate_ids),
             status=RegistrationStatus.REGISTERED,
             session__status__in=[SessionStatus.DRAFT, SessionStatus.DECLARED, SessionStatus.CONVENED],
             session__first_day__lte=session.last_day,
@@ -245,8 +247,12 @@ def _busy_registration(candidate: Candidate, session: ExamSession) -> Registrati
         )
         .select_related("session")
         .order_by("-session_id")
-        .first()
     )
+    busy: dict[int, Registration] = {}
+    for row in rows:
+        if row.candidate_id not in busy or row.session_id == session.pk:
+            busy[row.candidate_id] = row
+    return busy
 
 
 def _register_one(user: Any, candidate: Candidate, ccps: Sequence[CCP], batch: _Batch, today: date) -> Registration:
@@ -257,7 +263,7 @@ def _register_one(user: Any, candidate: Candidate, ccps: Sequence[CCP], batch: _
             _("%(person)s is a candidate of another centre.") % {"person": candidate},
             "candidate",
         )
-    other = _busy_registration(candidate, session)
+    other = batch.busy.get(candidate.pk)
     if other is not None and other.session_id == session.pk:
         raise Conflict(
             "registration_duplicate",
@@ -297,6 +303,7 @@ def _register_one(user: Any, candidate: Candidate, ccps: Sequence[CCP], batch: _
     if granted:
         registration.accommodations.set(granted)
     batch.taken += 1
+    batch.busy[candidate.pk] = registration
     return registration
 
 
@@ -314,6 +321,7 @@ def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Seq
     with transaction.atomic():
         batch = _Batch(_locked(session))
         fresh = Candidate.objects.prefetch_related(*CANDIDATE_PREFETCH).get(pk=candidate.pk)
+        batch.busy = _busy_registrations([fresh.pk], batch.session)
         return _register_one(user, fresh, ccps, batch, today)
 
 
@@ -329,6 +337,7 @@ def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidat
         found = managed_candidates(user).filter(pk__in=wanted).prefetch_related(*CANDIDATE_PREFETCH).in_bulk()
         if len(found) != len(set(wanted)):
             raise Http404  # a candidate outside the user's scope is as unknown as a missing one
+        batch.busy = _busy_registrations(found, batch.session)
         for pk in wanted:
             candidate = found[pk]
             # No savepoint per candidate: every refusal is raised before anything is written, and the
