@@ -39,6 +39,8 @@ ROLES: dict[str, list[str]] = {
         r"^/espace/centre/candidats/importer/$",
         r"^/espace/centre/candidats/\d+/modifier/$",
         r"^/espace/centre/candidats/\d+/parcours/nouveau/$",
+        r"^/espace/centre/sessions/$",
+        r"^/espace/centre/sessions/calendrier/$",
     ],
     "jure01@demo.titrepro.fr": [r"^/espace/$", r"^/espace/jury/profil/$"],
     "candidat001@demo.titrepro.fr": [

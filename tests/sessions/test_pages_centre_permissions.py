@@ -56,6 +56,10 @@ def session(w: Any) -> list[int]:
     return [_session(w).pk]
 
 
+def month(w: Any) -> dict[str, str]:
+    return {"mois": _session(w).first_day.strftime("%Y-%m")}
+
+
 def draft(w: Any) -> list[int]:
     return [_session(w, "draft").pk]
 
@@ -83,6 +87,8 @@ class TestCentreSessionPages(PermissionMatrix):
     template_prefix = "sessions/"
     rows: ClassVar[list[Row]] = [
         Row("sessions:centre_session_list", CENTRE, is_list=True),
+        # The month of our session: another centre's staff gets the page, without it (nor its site).
+        Row("sessions:centre_session_calendar", CENTRE, query=month, is_list=True),
         Row("sessions:centre_session_new", CENTRE, is_list=True),
         Row("sessions:centre_session_detail", CENTRE, args=session),
         Row("sessions:centre_session_move", CENTRE, args=move("declare")),

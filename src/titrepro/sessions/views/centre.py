@@ -16,6 +16,7 @@ from django.forms import formset_factory
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -126,6 +127,33 @@ def centre_session_list(request: HttpRequest) -> HttpResponse:
             "today": dating.today(),
             "programme_year": dating.today().year + (1 if dating.today().month >= 10 else 0),
             "breadcrumb": crumbs((_("Sessions"), "")),
+        },
+    )
+
+
+@login_required
+def centre_session_calendar(request: HttpRequest) -> HttpResponse:
+    """The month of ``?mois=2027-03`` (the current month by default, or when the value is not a month):
+    the sessions that run on any of its days, whatever their status, in a grid and in a list."""
+    today = dating.today()
+    month = queries.month_of(request.GET.get("mois"), today)
+    sessions = list(
+        queries.with_counts(queries.managed_sessions(request.user))
+        .filter(first_day__lte=queries.month_end(month), last_day__gte=month)
+        .order_by("first_day", "number")
+    )
+    return render(
+        request,
+        "sessions/centre/session_calendar.html",
+        {
+            "month": month,
+            "weeks": queries.month_weeks(month, sessions),
+            "weekdays": [WEEKDAYS[number] for number in range(7)],
+            "sessions": sessions,
+            "previous": queries.shift_month(month, -1),
+            "next": queries.shift_month(month, 1),
+            "today": today,
+            "breadcrumb": crumbs(_list_crumb(), (_("Calendar"), "")),
         },
     )
 
@@ -519,6 +547,7 @@ def centre_programme(request: HttpRequest, year: int) -> HttpResponse:
 
 urlpatterns = [
     path("centre/sessions/", centre_session_list, name="centre_session_list"),
+    path("centre/sessions/calendrier/", centre_session_calendar, name="centre_session_calendar"),
     path("centre/sessions/nouvelle/", centre_session_new, name="centre_session_new"),
     path("centre/sessions/<int:pk>/", centre_session_detail, name="centre_session_detail"),
     path("centre/sessions/<int:pk>/etape/<slug:move>/", centre_session_move, name="centre_session_move"),
