@@ -78,6 +78,12 @@ def assignment(w: Any) -> list[int]:
     return [s.pk, s.jury.get().pk]
 
 
+def picked(w: Any) -> dict[str, int]:
+    """Our candidate ticked on the candidate list, with a draft session of ours open to registrations."""
+    _session(w, "draft")
+    return {"candidat": w.ours.candidate.pk}
+
+
 def convocation(w: Any) -> list[int]:
     s = _session(w)
     return [s.pk, s.convocations.get().pk]
@@ -95,6 +101,16 @@ class TestCentreSessionPages(PermissionMatrix):
         Row("sessions:centre_session_move", CENTRE, method="post", args=move("declare"), status=302),
         Row("sessions:centre_registration_add", CENTRE, args=draft),
         Row("sessions:centre_registration_many", CENTRE, args=draft),
+        # Another centre's candidates are dropped from the selection (a list: none of our data); posting
+        # to our session is 404 for them. Our candidate is already registered: refused, with the reason.
+        Row("sessions:centre_registration_pick", CENTRE, query=picked, is_list=True),
+        Row(
+            "sessions:centre_registration_pick",
+            CENTRE,
+            method="post",
+            query=picked,
+            body=lambda w: {"session": _session(w, "draft").pk},
+        ),
         Row("sessions:centre_registration_withdraw", CENTRE, args=registration),
         Row(
             "sessions:centre_registration_withdraw",

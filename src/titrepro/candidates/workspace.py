@@ -16,6 +16,11 @@ from titrepro.candidates.models import Accommodation, VaeApplication
 from titrepro.catalogue.standing import StandingInputError, answer
 from titrepro.core.workspaces import Panel, Queue, Section, Work, register
 
+# The centre's candidate list: its rows can be ticked and sent to the actions other apps register for it
+# (``core.workspaces.register_list_action``), each ticked candidate as one ``candidat`` parameter.
+CANDIDATE_LIST = "centre_candidate_list"
+SELECTED = "candidat"
+
 
 def _split_by_silence(applications: Any) -> tuple[int, int]:
     """(waiting for a decision, accepted by silence since the two months passed) among pending files (R-21)."""

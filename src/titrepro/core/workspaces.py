@@ -6,6 +6,10 @@ and the dashboard from the registry, so a lower layer never imports an upper one
 app (sessions, juries, minutes) adds its queues the same way (docs/decisions/0030-workspaces.md).
 
 Role kinds are the strings of ``accounts.models.RoleKind`` (core cannot import accounts).
+
+A list page may also offer actions on the rows one ticks (``ListAction``, ``register_list_action``): an upper
+app adds its button to a lower app's list (the sessions' "register to a session" on the candidate list)
+without the list knowing it.
 """
 
 from __future__ import annotations
@@ -55,11 +59,26 @@ class Panel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ListAction:
+    """A button under a list whose rows can be ticked: it sends the ticked rows to the page of ``url_name``
+    (no arguments) with a GET, the list's row parameter repeated (``?candidat=1&candidat=2``)."""
+
+    label: str | Promise
+    url_name: str
+    order: int = 50
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
 Work = Queue | Panel
 Provider = Callable[[Any], Iterable[Work]]
 
 _sections: dict[str, list[Section]] = defaultdict(list)
 _providers: dict[str, list[Provider]] = defaultdict(list)
+_list_actions: dict[str, list[ListAction]] = defaultdict(list)
 
 
 def register(kind: str, *, sections: Iterable[Section] = (), work: Provider | None = None) -> None:
@@ -81,3 +100,13 @@ def work_for(kind: str, user: Any) -> tuple[list[Queue], list[Panel]]:
     queues = sorted((i for i in items if isinstance(i, Queue)), key=lambda q: q.order)
     panels = sorted((i for i in items if isinstance(i, Panel)), key=lambda p: p.order)
     return queues, panels
+
+
+def register_list_action(list_name: str, action: ListAction) -> None:
+    """Offer an action on the ticked rows of the list ``list_name`` (idempotent for the same action)."""
+    if action not in _list_actions[list_name]:
+        _list_actions[list_name].append(action)
+
+
+def list_actions(list_name: str) -> list[ListAction]:
+    return sorted(_list_actions.get(list_name, []), key=lambda a: a.order)

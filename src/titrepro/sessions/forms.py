@@ -14,7 +14,7 @@ from titrepro.catalogue.models import CCP, CCS, SessionKind, TitleVersion
 from titrepro.core.forms import DsfrForm, date_field, reason_field
 from titrepro.core.templatetags.french_dates import french_date
 from titrepro.directory.models import ApprovedCentre, JuryMember
-from titrepro.sessions.models import Attendance, IncidentKind, Registration
+from titrepro.sessions.models import Attendance, ExamSession, IncidentKind, Registration
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     _MemberField = forms.ModelChoiceField[JuryMember]
     _CcpField = forms.ModelMultipleChoiceField[CCP]
     _RegistrationField = forms.ModelChoiceField[Registration]
+    _SessionField = forms.ModelChoiceField[ExamSession]
 else:
-    _VersionField = _CandidateField = _MemberField = _RegistrationField = forms.ModelChoiceField
+    _VersionField = _CandidateField = _MemberField = _RegistrationField = _SessionField = forms.ModelChoiceField
     _CandidatesField = _CcpField = forms.ModelMultipleChoiceField
 
 
@@ -135,6 +136,24 @@ class RegisterManyForm(DsfrForm):
     def __init__(self, *args: Any, candidates: QuerySet[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["candidates"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class SessionField(_SessionField):
+    def label_from_instance(self, obj: ExamSession) -> str:
+        return (
+            f"{obj.number} – {obj.version.title.code} {obj.version.label}, {obj.get_kind_display()}, "
+            f"{french_date(obj.first_day)} ({obj.centre.name})"
+        )
+
+
+class RegisterPickForm(DsfrForm):
+    """The session to register the candidates ticked on the candidate list to."""
+
+    session = SessionField(label=_("Session"), queryset=ExamSession.objects.none())
+
+    def __init__(self, *args: Any, sessions: QuerySet[ExamSession], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
 
 
 class InviteForm(DsfrForm):

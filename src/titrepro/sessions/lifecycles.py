@@ -264,8 +264,12 @@ SESSION: Lifecycle[ExamSession] = Lifecycle(
 # Registrations ----------------------------------------------------------------------------------
 
 
+# A session takes registrations while it is prepared or declared, before the convocations.
+OPEN_FOR_REGISTRATIONS = (S.DRAFT, S.DECLARED)
+
+
 def session_open_for_registrations(user: Any, registration: Registration, on: date) -> Refused | None:
-    if registration.session.status not in (S.DRAFT, S.DECLARED):
+    if registration.session.status not in OPEN_FOR_REGISTRATIONS:
         return Refused(
             "session_closed_for_registrations",
             _("Candidates are registered while the session is being prepared or declared, before the convocations."),

@@ -9,8 +9,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from titrepro.candidates.workspace import CANDIDATE_LIST
 from titrepro.core import dating
-from titrepro.core.workspaces import Queue, Section, Work, register
+from titrepro.core.workspaces import ListAction, Queue, Section, Work, register, register_list_action
 from titrepro.sessions import queries, services
 from titrepro.sessions.models import DeliveryStatus, JuryStatus, SessionStatus
 
@@ -110,6 +111,7 @@ AUTHORITY_SESSIONS = Section(_("Sessions"), "sessions:authority_session_list", o
 AUTHORITY_PROGRAMMES = Section(_("Programmes"), "sessions:authority_programme_list", order=51)
 JURY_SESSIONS = Section(_("My sessions"), "sessions:jury_invitation_list", order=15)
 CANDIDATE_SESSIONS = Section(_("My sessions"), "sessions:candidate_session_list", order=15)
+REGISTER_PICKED = ListAction(_("Register the selected candidates to a session"), "sessions:centre_registration_pick")
 
 
 def register_all() -> None:
@@ -118,3 +120,4 @@ def register_all() -> None:
         register(kind, sections=(AUTHORITY_SESSIONS, AUTHORITY_PROGRAMMES), work=authority_work)
     register("jury_member", sections=(JURY_SESSIONS,), work=jury_work)
     register("candidate", sections=(CANDIDATE_SESSIONS,), work=candidate_work)
+    register_list_action(CANDIDATE_LIST, REGISTER_PICKED)

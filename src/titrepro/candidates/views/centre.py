@@ -31,11 +31,13 @@ from titrepro.candidates.forms_spaces import (
     VaeFilingForm,
 )
 from titrepro.candidates.models import Candidate, ImportStatus, Pathway, ProfessionalPortfolio
+from titrepro.candidates.workspace import CANDIDATE_LIST, SELECTED
 from titrepro.core.forms import DsfrForm
 from titrepro.core.lists import paginate
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 from titrepro.core.spreadsheets import attachment
+from titrepro.core.workspaces import list_actions
 
 
 def _list_title(request: HttpRequest) -> str:
@@ -74,6 +76,9 @@ def centre_candidate_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "filtered": any(form.filters()[k] for k in ("text", "title", "route", "request")),
+            # What other apps offer for the ticked candidates (the sessions: register them to a session).
+            "actions": list_actions(CANDIDATE_LIST),
+            "selected": SELECTED,
             "heading": _list_title(request),
             "breadcrumb": crumbs((_list_title(request), "")),
         },

@@ -24,7 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.audit.labels import action_label
 from titrepro.audit.services import history
+from titrepro.candidates.models import Candidate, Pathway
 from titrepro.candidates.queries import managed_candidates, managed_centres
+from titrepro.candidates.workspace import SELECTED
 from titrepro.catalogue.models import TitleVersion
 from titrepro.core import dating, pdf
 from titrepro.core.pages import crumbs
@@ -42,9 +44,18 @@ from titrepro.sessions.forms import (
     ReasonForm,
     RegisterForm,
     RegisterManyForm,
+    RegisterPickForm,
     SessionForm,
 )
-from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION, coverage_of, jury_check_of
+from titrepro.sessions.lifecycles import (
+    CONVOCATION,
+    JURY,
+    OPEN_FOR_REGISTRATIONS,
+    REGISTRATION,
+    SESSION,
+    coverage_of,
+    jury_check_of,
+)
 from titrepro.sessions.models import (
     ExamSession,
     JuryStatus,
@@ -86,7 +97,13 @@ def _session(request: HttpRequest, pk: int) -> ExamSession:
 
 
 def _form_page(
-    request: HttpRequest, session: ExamSession | None, form: Any, heading: str, submit: str, **extra: Any
+    request: HttpRequest,
+    session: ExamSession | None,
+    form: Any,
+    heading: str,
+    submit: str,
+    template: str = "sessions/centre/form.html",
+    **extra: Any,
 ) -> HttpResponse:
     links = [_list_crumb()] + ([_session_crumb(session)] if session is not None else [])
     context = {
@@ -101,7 +118,7 @@ def _form_page(
         "breadcrumb": crumbs(*links, (heading, "")),
         **extra,
     }
-    return render(request, "sessions/centre/form.html", context, status=400 if form.is_bound else 200)
+    return render(request, template, context, status=400 if form.is_bound else 200)
 
 
 # Sessions -----------------------------------------------------------------------------------------
@@ -309,6 +326,75 @@ def centre_registration_many(request: HttpRequest, pk: int) -> HttpResponse:
         form = RegisterManyForm(None, candidates=_registrable(request, session))
     return _form_page(
         request, session, form, _("Register several candidates"), _("Register the candidates"), outcomes=outcomes
+    )
+
+
+# At most this many candidates are taken from one selection (the list shows 50 a page).
+MAX_PICKED = 500
+
+
+def _pk(value: str) -> int | None:
+    """A primary key from the query string or the form, or None when it is not one (no 500 on garbage)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _picked(request: HttpRequest) -> list[Candidate]:
+    """The candidates ticked on the candidate list (``?candidat=1&candidat=2``), the user's only: an id
+    outside their scope is as unknown as a missing one and is dropped, like a malformed one."""
+    wanted = {pk for pk in map(_pk, request.GET.getlist(SELECTED)) if pk is not None}
+    candidates = managed_candidates(request.user).filter(pk__in=sorted(wanted)[:MAX_PICKED])
+    return list(candidates.order_by("birth_name", "given_names", "birth_date", "pk"))
+
+
+def _open_sessions_for(request: HttpRequest, candidates: list[Candidate]) -> Any:
+    """The user's sessions still taking registrations, of the candidates' centres and of a title one of them
+    prepares; whether each candidate may sit it is the service's answer (register_many)."""
+    titles = Pathway.objects.filter(candidate__in=candidates).values("title")
+    return (
+        queries.managed_sessions(request.user)
+        .filter(
+            status__in=OPEN_FOR_REGISTRATIONS,
+            centre__in={c.centre_id for c in candidates},
+            version__title__in=titles,
+        )
+        .select_related("centre")
+        .order_by("first_day", "number")
+    )
+
+
+@login_required
+@GET_POST
+def centre_registration_pick(request: HttpRequest) -> HttpResponse:
+    """The candidates ticked on the candidate list, registered to the session chosen here: each is registered
+    or refused with the rule's reason (the same service and outcomes as ``centre_registration_many``)."""
+    candidates = _picked(request)
+    if request.method == "POST":
+        chosen = _pk(request.POST.get("session", ""))
+        if chosen is not None:
+            _session(request, chosen)  # another centre's session is as unknown as a missing one: 404
+    sessions = _open_sessions_for(request, candidates)
+    form = RegisterPickForm(request.POST if request.method == "POST" and candidates else None, sessions=sessions)
+    outcomes = None
+    if form.is_bound and form.is_valid():
+        session = form.cleaned_data["session"]
+        outcomes = services.register_many(request.user, session, candidates)
+        registered = sum(1 for o in outcomes if o.registration is not None)
+        if registered:
+            messages.success(request, _("%(n)d candidate(s) registered.") % {"n": registered})
+        if all(o.registration is not None for o in outcomes):
+            return redirect("sessions:centre_session_detail", session.pk)
+        form = RegisterPickForm(None, sessions=sessions)
+    return _form_page(
+        request,
+        None,
+        form,
+        _("Register candidates to a session"),
+        _("Register the candidates"),
+        template="sessions/centre/registration_pick.html",
+        outcomes=outcomes,
+        candidates=candidates,
+        has_sessions=sessions.exists(),
+        cancel_url=reverse("spaces:centre_candidate_list"),
     )
 
 
@@ -549,6 +635,7 @@ urlpatterns = [
     path("centre/sessions/", centre_session_list, name="centre_session_list"),
     path("centre/sessions/calendrier/", centre_session_calendar, name="centre_session_calendar"),
     path("centre/sessions/nouvelle/", centre_session_new, name="centre_session_new"),
+    path("centre/sessions/inscrire/", centre_registration_pick, name="centre_registration_pick"),
     path("centre/sessions/<int:pk>/", centre_session_detail, name="centre_session_detail"),
     path("centre/sessions/<int:pk>/etape/<slug:move>/", centre_session_move, name="centre_session_move"),
     path("centre/sessions/<int:pk>/inscriptions/nouvelle/", centre_registration_add, name="centre_registration_add"),
