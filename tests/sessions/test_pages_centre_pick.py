@@ -59,7 +59,7 @@ def test_the_candidate_list_has_a_checkbox_per_candidate_and_the_button(staff: C
         box = f'<input type="checkbox" name="candidat" value="{candidate.pk}" id="select-{candidate.pk}">'
         assert box in page
         assert f'<label class="fr-label" for="select-{candidate.pk}">' in page  # DSFR draws the box on the label
-    assert "Register the selected candidates to a session" in page
+    assert "Inscrire les candidats sélectionnés à une session" in page  # the action's label, in French
 
 
 def test_the_page_offers_only_the_sessions_open_to_registrations(staff: Client, world: World) -> None:
