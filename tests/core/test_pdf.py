@@ -166,7 +166,21 @@ def test_the_examples_render_without_typst_warnings(caplog) -> None:
         pdf.render("convocation", example("convocation"))
         pdf.render("sign_in_sheet", example("sign_in_sheet"))
         pdf.render("leave_request", example("leave_request"))
+        pdf.render("planning", example("planning"))
     assert caplog.records == []
+
+
+def test_a_planning_is_landscape_a_table_per_day_in_time_order(tmp_path) -> None:
+    document = pdf.render("planning", example("planning"))
+    box = pypdf.PdfReader(io.BytesIO(document)).pages[0].mediabox
+    assert box.width > box.height
+    for text in both_texts(document, tmp_path):
+        assert "PLANNING DE LA SESSION" in text
+        tables = text[text.index("lundi 8 mars 2027") :]  # the summary before also names the last day
+        assert tables.index("10 h 15") < tables.index("mardi 9 mars 2027") < tables.index("8 h 50")
+        assert "Karim BENALI, Sophie RENAUD" in text
+        assert "Écart accepté" in text
+        assert "Poste 2" in text
 
 
 def test_a_leave_request_reads_back_and_leaves_a_line_for_an_unknown_employer(tmp_path) -> None:

@@ -229,6 +229,46 @@ class SignInSheetData(DocumentData):
     labels: SignInSheetLabels
 
 
+class PlanningRow(TypedDict):
+    start: str  # "8 h 30"
+    end: str  # "10 h 00"
+    candidate: str  # "Mme Chloé MOREAU"
+    detail: str  # "Temps majoré d'un tiers"; may be ""
+    part: str  # "Mise en situation professionnelle — manipulations sur machines virtuelles"
+    note: str  # "Écart accepté : attente de 1 h 30"; may be ""
+    workstation: str  # "Poste 3"; may be ""
+    jury: str  # "Karim BENALI, Sophie RENAUD"; may be ""
+
+
+class PlanningDay(TypedDict):
+    label: str  # "lundi 8 mars 2027"
+    rows: list[PlanningRow]  # in time order
+
+
+class PlanningColumns(TypedDict):
+    time: str  # "Horaire"
+    candidate: str  # "Candidat"
+    part: str  # "Épreuve"
+    workstation: str  # "Poste"
+    jury: str  # "Jury"
+
+
+class PlanningLabels(TypedDict):
+    heading: str  # "Planning de la session" (printed in capitals)
+    session_number: str  # "Session n° {number}"
+    columns: PlanningColumns
+    note: str  # printed under the tables; may be ""
+
+
+class PlanningData(DocumentData):
+    """``render("planning", data)``: a session's timetable, a table per day, landscape."""
+
+    session: SessionInfo
+    summary: str  # "Planning calculé le 2 décembre 2026 : fin au plus tôt prouvée"; may be ""
+    days: list[PlanningDay]
+    labels: PlanningLabels
+
+
 @cache
 def _fonts() -> typst.Fonts:
     """The shipped fonts, scanned once per process: nothing from the system, nothing built into Typst."""
