@@ -184,6 +184,11 @@ def test_a_late_candidate_keeps_the_end_of_their_part():
     assert post.end == hm(11)
     moved = [replace(s, start=s.start - 30, end=s.end - 30) if s is post else s for s in outcome.slots]
     assert tt.END_MOVED in {v.code for v in check(session, moved)}
+    # Arrived 20 minutes late: the part starts later and still ends at 11:00.
+    arrived = [replace(s, start=s.start + 20) if s is post else s for s in outcome.slots]
+    assert hard(check(session, arrived)) == ()
+    stretched = [replace(s, start=s.start + 20, end=s.end + 20) if s is post else s for s in outcome.slots]
+    assert tt.END_MOVED in {v.code for v in check(session, stretched)}
 
 
 def test_the_final_interview_comes_last():

@@ -18,8 +18,8 @@ The hard rules a planning obeys (``check`` lists every breach):
   free of any conflict with that candidate and available that day (R-63, R-64);
 - a jury member in one place at a time, a workstation for one candidate at a
   time; a candidate in a separate room uses no shared workstation;
-- a part whose end is fixed (a late candidate: the end is never moved, R-45)
-  ends when fixed.
+- a part whose end is fixed ends when fixed: a late candidate's part starts
+  late, lasts less, and ends as planned (R-45).
 
 The soft rule (``WAIT_TOO_LONG``, a warning staff may accept): a candidate does not
 wait more than ``MAX_WAIT_MINUTES`` between two parts of the same day, breaks
@@ -119,7 +119,9 @@ class Part:
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A registered candidate: their parts, accommodations (R-85) and the jury members free of
-    conflict with them (R-64). ``fixed_ends``: part key -> end that may not move (R-45)."""
+    conflict with them (R-64). ``fixed_ends``: part key -> end that may not move (R-45); the
+    solver plans such a part for its whole duration, and a late start recorded afterwards keeps
+    its end."""
 
     id: int
     name: str
@@ -306,11 +308,13 @@ def _check_part(
     jurors: Mapping[int, Juror],
 ) -> list[Violation]:
     found: list[Violation] = []
-    if slot.end - slot.start != candidate.minutes(part):
+    fixed = candidate.fixed_ends.get(part.key)
+    # A late candidate starts late and ends when planned (R-45): shorter, never longer.
+    late = fixed is not None and slot.end == fixed and 0 < slot.end - slot.start < candidate.minutes(part)
+    if slot.end - slot.start != candidate.minutes(part) and not late:
         found.append(Violation(WRONG_DURATION, candidate.id, part.key, minutes=candidate.minutes(part)))
     if not _inside_one_window(windows, slot.start, slot.end):
         found.append(Violation(OUTSIDE_HOURS, candidate.id, part.key))
-    fixed = candidate.fixed_ends.get(part.key)
     if fixed is not None and slot.end != fixed:
         found.append(Violation(END_MOVED, candidate.id, part.key, minutes=fixed))
     present = set(slot.jurors)
