@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,69 @@ class TestLoad:
         services.load_files([path])
         preparation = fictional_2020_title_session()[0].parts.get(label="Préparation")
         assert conduct_of(preparation) == POST_ONLY
+
+
+def title_session_units(version: str) -> list[tuple[str, Conduct, timedelta | None]]:
+    """The timed units of a TSSR version's title session: each part, or the modality when it has none."""
+    units: list[tuple[str, Conduct, timedelta | None]] = []
+    for modality in EvaluationModality.objects.filter(
+        version__title__code="TP-01351", version__label=version, session_kind="title"
+    ).order_by("position"):
+        parts = list(modality.parts.all())
+        if parts:
+            units += [(part.label, conduct_of(part), part.duration) for part in parts]
+        else:
+            units.append((modality.kind, conduct_of(modality), modality.duration))
+    return units
+
+
+@pytest.mark.django_db
+class TestShippedTitles:
+    def test_tssr_2023_title_session(self, builtin_catalogue: services.LoadReport) -> None:
+        units = title_session_units("2023")
+        assert [(label[:30], conduct) for label, conduct, _ in units] == [
+            ("Manipulations sur machines vir", POST_ONLY),
+            ("Prise de connaissance du sujet", NEITHER),
+            ("Mises en situation devant le j", JURY_AT_POST),
+            ("professional_questionnaire", POST_ONLY),
+            ("technical_interview", JURY_ONLY),
+            ("final_interview", JURY_ONLY),
+        ]
+        with_jury = [duration for _, conduct, duration in units if conduct.jury_present and duration is not None]
+        assert with_jury == [timedelta(minutes=45), timedelta(minutes=45), timedelta(minutes=20)]
+        assert sum(with_jury, timedelta()) == timedelta(minutes=110)
+
+    def test_tssr_2026_title_session(self, builtin_catalogue: services.LoadReport) -> None:
+        assert [(label[:30], conduct) for label, conduct, _ in title_session_units("2026")] == [
+            ("Phase 1 : manipulations sur un", POST_ONLY),
+            ("Phase 2 : préparation de la pr", NEITHER),
+            ("Phase 2 : présentation orale d", JURY_ONLY),
+            ("Phase 3 : résolution d’un inci", JURY_AT_POST),
+            ("professional_questionnaire", POST_ONLY),
+            ("technical_interview", JURY_ONLY),
+            ("final_interview", JURY_ONLY),
+        ]
+
+    def test_tssr_2026_ccp_sessions(self, builtin_catalogue: services.LoadReport) -> None:
+        parts = ModalityPart.objects.filter(
+            modality__version__rncp_code="RNCP42463", modality__session_kind="ccp"
+        ).order_by("modality__ccp__number", "position")
+        expected = {
+            "Manipulations": POST_ONLY,
+            "Préparation de la présentation": NEITHER,
+            "Présentation orale de la production devant le jury": JURY_ONLY,
+            "Résolution d’un incident devant le jury": JURY_AT_POST,
+            "Résolution d’un incident réseau devant le jury": JURY_AT_POST,
+        }
+        assert len(parts) == 4 + 4 + 3
+        for part in parts:
+            assert conduct_of(part) == expected[part.label], (part.modality.ccp, part.label)
+
+    def test_every_modality_without_a_written_value_has_its_kind_default(
+        self, builtin_catalogue: services.LoadReport
+    ) -> None:
+        for modality in EvaluationModality.objects.all():
+            assert conduct_of(modality) == default_conduct(modality.kind), modality
 
 
 @pytest.mark.django_db
