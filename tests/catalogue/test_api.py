@@ -217,6 +217,17 @@ class TestGetVersion:
         parts = modalities[0]["parts"]
         assert [p["duration_minutes"] for p in parts] == [90, 15, 45]
         assert all(p["confidence"] in CONFIDENCES and p["sources"] for p in parts)
+        assert [(p["jury_present"], p["uses_workstation"]) for p in parts] == [
+            (False, True),
+            (False, False),
+            (True, True),
+        ]
+        assert [(m["jury_present"], m["uses_workstation"]) for m in modalities] == [
+            (True, True),
+            (False, True),
+            (True, False),
+            (True, False),
+        ]
 
     def test_tssr_2026_has_ccp_sessions_after_the_title_session(
         self, client: Client, builtin_catalogue: LoadReport

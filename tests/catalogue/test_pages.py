@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from titrepro.catalogue import queries
 from titrepro.catalogue.models import (
@@ -385,6 +386,24 @@ class TestVersionDetail:
         assert "Épreuves de la session titre" in text
         assert "Durée totale de la session : 5 h 35" in text
         assert "<caption" in response.content.decode()
+
+    def test_each_part_says_whether_the_jury_is_there_and_whether_a_workstation_is_used(
+        self, client: Client, builtin_catalogue: LoadReport
+    ) -> None:
+        response = get_ok(client, self.URL)
+        jury, without, post = gettext("Jury present"), gettext("Without the jury"), gettext("At a workstation")
+        content = response.content.decode()
+        practical = content[content.rindex("<ul", 0, content.index("Manipulations sur machines virtuelles")) :]
+        parts = re.findall(r"<li>(.*?)</li>", practical[: practical.index("</ul>")], re.DOTALL)
+        assert [cell_text(part).rsplit(" — ", 1)[1] for part in parts] == [
+            f"1 h 30 {without} {post}",
+            f"15 min {without}",
+            f"45 min {jury} {post}",
+        ]
+        # A modality without parts carries its own markers.
+        assert row_starting_with(response, "Questionnaire professionnel")[2].endswith(f"{without} {post}")
+        assert row_starting_with(response, "Entretien technique")[2].endswith(jury)
+        assert row_starting_with(response, "Entretien final")[2].endswith(jury)
 
     def test_ccp_sessions_of_2026(self, client: Client, builtin_catalogue: LoadReport) -> None:
         text = text_of(get_ok(client, "/titres/TP-01351/versions/2026/"))

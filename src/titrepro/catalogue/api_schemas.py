@@ -185,6 +185,12 @@ class TransversalCompetenceOut(Schema):
 
 MinutesField = Annotated[int | None, Field(description="Duration in minutes; null when unknown.")]
 IsoDurationField = Annotated[str | None, Field(examples=["PT2H30M"], description="ISO 8601 duration.")]
+JuryPresentField = Annotated[
+    bool, Field(description="Whether the jury is in the room (an interview: yes; an unsupervised preparation: no).")
+]
+UsesWorkstationField = Annotated[
+    bool, Field(description="Whether the candidate sits at a workstation (a computer post) during it.")
+]
 
 
 class Timed(Schema):
@@ -203,15 +209,21 @@ class ModalityPartOut(Timed):
     label: str
     duration_minutes: MinutesField
     duration_iso: IsoDurationField
+    jury_present: JuryPresentField
+    uses_workstation: UsesWorkstationField
     confidence: ConfidenceName
     sources: SourceKeys
     notes: str
 
 
 class ModalityOut(Timed):
+    """One test of a session; when it has parts, a timetable reads each part's jury_present and uses_workstation."""
+
     kind: ModalityKindName
     duration_minutes: MinutesField
     duration_iso: IsoDurationField
+    jury_present: JuryPresentField
+    uses_workstation: UsesWorkstationField
     description: str
     parts: list[ModalityPartOut]
     confidence: ConfidenceName
