@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from titrepro.catalogue import services
+from titrepro.catalogue.conduct import Conduct, default_conduct, resolve_conduct
 from titrepro.catalogue.loader import CatalogueFileError, parse_text
 from titrepro.catalogue.models import (
     CCP,
@@ -17,6 +18,7 @@ from titrepro.catalogue.models import (
     Correspondence,
     Equivalence,
     EvaluationModality,
+    ModalityPart,
     Title,
     TitleVersion,
 )
@@ -32,7 +34,16 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
         "versions": list(TitleVersion.objects.values_list("pk", "label", "rncp_code", "predecessor").order_by("pk")),
         "ccps": list(CCP.objects.values_list("pk", "number", "label").order_by("pk")),
         "competences": list(Competence.objects.values_list("pk", "code", "label").order_by("pk")),
-        "modalities": list(EvaluationModality.objects.values_list("pk", "kind", "duration").order_by("pk")),
+        "modalities": list(
+            EvaluationModality.objects.values_list(
+                "pk", "kind", "duration", "jury_present", "uses_workstation"
+            ).order_by("pk")
+        ),
+        "parts": list(
+            ModalityPart.objects.values_list("pk", "label", "duration", "jury_present", "uses_workstation").order_by(
+                "pk"
+            )
+        ),
         "correspondences": list(
             Correspondence.objects.values_list("pk", "to_ccp", "from_ccps").order_by("pk", "from_ccps")
         ),
@@ -164,10 +175,13 @@ class TestExport:
             assert resolved(exported.model_dump()) == resolved(document.model_dump())
 
 
-def resolved(data: object, parent: tuple[object, object] = ([], "unconfirmed")) -> object:
-    """A dumped document with inherited ``source`` and ``confidence`` written out everywhere."""
+def resolved(
+    data: object, parent: tuple[object, object] = ([], "unconfirmed"), conduct: Conduct | None = None
+) -> object:
+    """A dumped document with inherited ``source``, ``confidence``, ``jury`` and ``workstation`` written out
+    everywhere (a modality's conduct comes from its kind, a part's from its modality)."""
     if isinstance(data, list):
-        return [resolved(item, parent) for item in data]
+        return [resolved(item, parent, conduct) for item in data]
     if not isinstance(data, dict):
         return data
     if "confidence" in data:
@@ -175,7 +189,12 @@ def resolved(data: object, parent: tuple[object, object] = ([], "unconfirmed")) 
         confidence = data["confidence"] or parent[1]
         data = {**data, "source": source, "confidence": confidence}
         parent = (source, confidence)
-    return {key: resolved(value, parent) for key, value in data.items()}
+    if "jury" in data:
+        inherited = default_conduct(data["kind"]) if "kind" in data else conduct
+        assert inherited is not None, data
+        conduct = resolve_conduct(inherited, data["jury"], data["workstation"])
+        data = {**data, "jury": conduct.jury_present, "workstation": conduct.uses_workstation}
+    return {key: resolved(value, parent, conduct) for key, value in data.items()}
 
 
 BAD_FILES = [
@@ -224,6 +243,18 @@ BAD_FILES = [
     pytest.param("source: [F2]", "source: [F9]", ["champ versions[1].source[0] :", "F9"], id="unknown-source"),
     pytest.param(
         'duration: "03:00"', 'duration: "3 heures"', ["modalities.title[0].duration :", "HH:MM"], id="bad-duration"
+    ),
+    pytest.param(
+        'duration: "00:30", jury: false',
+        'duration: "00:30", jury: maybe',
+        ["ligne 71, champ versions[1].modalities.title[0].parts[0].jury :", "true", "false"],
+        id="jury-not-a-boolean",
+    ),
+    pytest.param(
+        "workstation: false}",
+        "workstation: 0}",
+        ["ligne 71, champ versions[1].modalities.title[0].parts[0].workstation :", "true", "false"],
+        id="workstation-not-a-boolean",
     ),
     pytest.param("status: closed", "status: archived", ["champ versions[1].status :"], id="unknown-status"),
     pytest.param("level: 4", "level: 9", ["champ level :"], id="level-out-of-range"),

@@ -101,7 +101,7 @@ class CCSCompetenceInline(CompetenceInline):
 
 class ModalityPartInline(CompactInline):
     model = ModalityPart
-    fields = ("position", "label", "duration", "confidence", "sources", "notes")
+    fields = ("position", "label", "duration", "jury_present", "uses_workstation", "confidence", "sources", "notes")
     show_change_link = False
 
 
@@ -220,6 +220,8 @@ class EvaluationModalityAdmin(CatalogueAdmin):
         "position",
         "kind",
         "duration",
+        "jury_present",
+        "uses_workstation",
         "description",
         *PROVENANCE_FIELDSET,
     )

@@ -111,6 +111,15 @@ class _Reader:
         return None
 
 
+def _value_error(reason: str, default: str) -> str:
+    """A French sentence for the codes the schema's own validators raise (parse_duration, parse_flag)."""
+    if "duration_format" in reason:
+        return _("expected a duration written HH:MM, between quotes")
+    if "flag_format" in reason:
+        return _("expected true or false")
+    return default
+
+
 def _french(error: dict[str, Any]) -> str:
     """A French sentence for a pydantic error (English in logs and API codes stays pydantic's)."""
     kind = error["type"]
@@ -136,9 +145,9 @@ def _french(error: dict[str, Any]) -> str:
         "literal_error": _("expected one of: %(values)s") % {"values": ctx.get("expected", "")},
         "string_pattern_mismatch": _("does not have the expected form (%(pattern)s)")
         % {"pattern": ctx.get("pattern", "")},
-        "value_error": _("expected a duration written HH:MM, between quotes")
-        if "duration_format" in str(ctx.get("error", ""))
-        else error["msg"],
+        "value_error": _value_error(str(ctx.get("error", "")), error["msg"]),
+        "bool_parsing": _("expected true or false"),
+        "bool_type": _("expected true or false"),
         "time_delta_type": _("expected a duration written HH:MM, between quotes"),
         "time_delta_parsing": _("expected a duration written HH:MM, between quotes"),
     }

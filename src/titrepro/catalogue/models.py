@@ -306,6 +306,10 @@ class EvaluationModality(Sourced):
     kind = models.CharField(_("kind"), max_length=32, choices=ModalityKind.choices)
     duration = models.DurationField(_("duration"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # How the test is conducted (catalogue.conduct): no default here, the loader always
+    # writes them, from the file or from the kind's default.
+    jury_present = models.BooleanField(_("jury present"))
+    uses_workstation = models.BooleanField(_("uses a workstation"))
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -334,6 +338,9 @@ class ModalityPart(Sourced):
     modality = models.ForeignKey(EvaluationModality, on_delete=models.CASCADE, related_name="parts")
     label = models.CharField(_("label"), max_length=500)
     duration = models.DurationField(_("duration"), null=True, blank=True)
+    # Its modality's, unless the file says otherwise for this part (catalogue.conduct).
+    jury_present = models.BooleanField(_("jury present"))
+    uses_workstation = models.BooleanField(_("uses a workstation"))
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -51,6 +51,18 @@ def format_duration(value: timedelta) -> str:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration)]
 
 
+def parse_flag(value: object) -> object:
+    """Read ``true`` or ``false`` (in any case, as YAML writes them); refuse anything else, even yes, no, 0 or 1."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError("flag_format")
+
+
+Flag = Annotated[bool, BeforeValidator(parse_flag)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -92,12 +104,19 @@ class CcsDoc(Provenance):
     competences: list[CompetenceDoc] = Field(default_factory=list)
 
 
-class PartDoc(Provenance):
+class Conducted(Provenance):
+    """``jury`` and ``workstation``: absent, the kind's default or the modality's (catalogue.conduct)."""
+
+    jury: Flag | None = None
+    workstation: Flag | None = None
+
+
+class PartDoc(Conducted):
     label: Text
     duration: Duration | None = None
 
 
-class ModalityDoc(Provenance):
+class ModalityDoc(Conducted):
     kind: ModalityKindName
     duration: Duration | None = None
     description: str = ""

@@ -10,7 +10,7 @@ rows in place, keeping their ids.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from titrepro.catalogue import loader
+from titrepro.catalogue.conduct import Conduct, conduct_keys, default_conduct, resolve_conduct
 from titrepro.catalogue.models import (
     CCP,
     CCS,
@@ -258,6 +259,7 @@ class _Writer:
         for session_kind, target_ccp, target_ccs, mods in groups:
             for i, mdoc in enumerate(mods):
                 prov = self.provenance(mdoc, here)
+                conduct = resolve_conduct(default_conduct(mdoc.kind), mdoc.jury, mdoc.workstation)
                 modality = self.upsert(
                     EvaluationModality,
                     {
@@ -267,14 +269,25 @@ class _Writer:
                         "ccs": target_ccs,
                         "position": i,
                     },
-                    {"kind": mdoc.kind, "duration": mdoc.duration, "description": mdoc.description, **prov},
+                    {
+                        "kind": mdoc.kind,
+                        "duration": mdoc.duration,
+                        "description": mdoc.description,
+                        **asdict(conduct),
+                        **prov,
+                    },
                 )
                 kept.append(modality.pk)
                 parts = [
                     self.upsert(
                         ModalityPart,
                         {"modality": modality, "position": pi},
-                        {"label": p.label, "duration": p.duration, **self.provenance(p, prov)},
+                        {
+                            "label": p.label,
+                            "duration": p.duration,
+                            **asdict(resolve_conduct(conduct, p.jury, p.workstation)),
+                            **self.provenance(p, prov),
+                        },
                     ).pk
                     for pi, p in enumerate(mdoc.parts)
                 ]
@@ -343,6 +356,10 @@ def _competences_out(rows: Iterable[Competence], parent: dict[str, Any]) -> list
     return result
 
 
+def _conduct_of(row: EvaluationModality | ModalityPart) -> Conduct:
+    return Conduct(jury_present=row.jury_present, uses_workstation=row.uses_workstation)
+
+
 def _modalities_out(rows: Iterable[EvaluationModality], parent: dict[str, Any]) -> list[dict[str, Any]]:
     result = []
     for m in rows:
@@ -352,12 +369,15 @@ def _modalities_out(rows: Iterable[EvaluationModality], parent: dict[str, Any]) 
             item["duration"] = format_duration(m.duration)
         if m.description:
             item["description"] = m.description
+        conduct = _conduct_of(m)
+        item.update(conduct_keys(conduct, default_conduct(m.kind)))
         item.update(prov)
         parts = []
         for p in m.parts.all():
             part: dict[str, Any] = {"label": p.label}
             if p.duration is not None:
                 part["duration"] = format_duration(p.duration)
+            part.update(conduct_keys(_conduct_of(p), conduct))
             part.update(_provenance_out(p, inherited)[0])
             parts.append(part)
         if parts:
