@@ -102,3 +102,51 @@ def make_world() -> World:
     centre = make_centre(email="centre@example.org", address="1 rue de l’Exemple\n69000 Lyon")
     approval = make_approval(centre=centre, version=current_fictional_version())
     return World(centre=centre, approval=approval, staff=centre_staff(centre), agent=agent_of(centre.authority))
+
+
+# TSSR (TP-01351), version 2023, from the built-in catalogue: a title session in the past of the version, so
+# the world is built on a replayed day (``core.dating.replaying``) when the version was still in force.
+TSSR_REPLAYED_DAY = datetime.date(2026, 3, 2)
+TSSR_FIRST_DAY = datetime.date(2026, 5, 4)  # a Monday, 63 days later
+
+
+@dataclass
+class TssrWorld(World):
+    """A centre approved for TSSR 2023, jury members habilitated for TSSR, candidates training for it.
+
+    Build sessions and their people inside ``dating.replaying(TSSR_REPLAYED_DAY)``."""
+
+    title: Any = None
+
+    def draft(self, *, ahead: int = AHEAD, days: int = 1, **fields: Any) -> ExamSession:
+        fields.setdefault("first_day", TSSR_FIRST_DAY)
+        fields.setdefault("last_day", fields["first_day"] + datetime.timedelta(days=days - 1))
+        return super().draft(**fields)
+
+    def member(self, **fields: Any) -> JuryMember:
+        member = make_jury_member(authority=self.centre.authority, **fields)
+        make_habilitation(member=member, title=self.title, granted_on=datetime.date(2024, 1, 8))
+        self.members.append(member)
+        self.member_users.append(member_user(member))
+        return member
+
+    def candidate(self, **fields: Any) -> Candidate:
+        candidate = make_candidate(centre=self.centre, **fields)
+        make_pathway(candidate=candidate, title=self.title, started_on=datetime.date(2025, 9, 1))
+        self.candidates.append(candidate)
+        return candidate
+
+
+def make_tssr_world(label: str = "2023") -> TssrWorld:
+    """Needs the built-in catalogue (the ``builtin_catalogue`` fixture)."""
+    from titrepro.catalogue.models import Title
+
+    title = Title.objects.get(code="TP-01351")
+    version = title.versions.get(label=label)
+    centre = make_centre(email="centre@example.org", address="1 rue de l’Exemple\n69000 Lyon")
+    approval = make_approval(
+        centre=centre, version=version, granted_on=datetime.date(2023, 9, 1), valid_until=version.valid_until
+    )
+    return TssrWorld(
+        centre=centre, approval=approval, staff=centre_staff(centre), agent=agent_of(centre.authority), title=title
+    )

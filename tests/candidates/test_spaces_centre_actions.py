@@ -265,3 +265,16 @@ def test_posts_to_another_centres_candidate_are_404_and_write_nothing(
     assert not VaeApplication.objects.exists()
     assert not Accommodation.objects.exists()
     assert Pathway.objects.count() == 1
+
+
+def test_the_extra_time_is_a_fraction_of_the_durations(client: Client, staff: Any, candidate: Candidate) -> None:
+    url = reverse("spaces:centre_accommodation_request", args=[candidate.pk])
+    wrong = client.post(url, {"kinds": ["extra_time"], "extra_time": "3/2"})
+    assert wrong.status_code == 200
+    assert not Accommodation.objects.exists()
+    response = client.post(url, {"kinds": ["extra_time"], "extra_time": "1/3", "extra_time_orals": "on"})
+    assert response.status_code == 302
+    accommodation = Accommodation.objects.get()
+    assert (accommodation.extra_time, accommodation.extra_time_orals) == ("1/3", True)
+    entry = AuditEntry.objects.get(action="accommodation.requested")
+    assert entry.data["extra_time"] == "1/3"

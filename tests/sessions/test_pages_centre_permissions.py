@@ -126,5 +126,29 @@ class TestCentreSessionPages(PermissionMatrix):
         Row("sessions:centre_convocation_pdf", CENTRE, args=convocation),
         Row("sessions:centre_session_day", CENTRE, args=session),
         Row("sessions:centre_sign_in_sheet", CENTRE, args=session),
+        # The planning of a session being prepared: read, computed (no test in the fictional catalogue: an
+        # empty planning), its resources saved.
+        Row("sessions:centre_session_planning", CENTRE, args=draft),
+        Row(
+            "sessions:centre_session_planning",
+            CENTRE,
+            method="post",
+            args=draft,
+            body=lambda w: {"action": "plan"},
+            status=302,
+        ),
+        Row(
+            "sessions:centre_session_planning",
+            CENTRE,
+            method="post",
+            args=draft,
+            body=lambda w: {
+                "action": "resources",
+                "workstations": 4,
+                "lunch_starts_at": "12:00",
+                "lunch_ends_at": "13:00",
+            },
+            status=302,
+        ),
         Row("sessions:centre_programme", CENTRE, args=lambda w: [today().year + 1], is_list=True),
     ]

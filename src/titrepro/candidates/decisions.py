@@ -71,6 +71,16 @@ VAE_DECISION: DecisionKind[VaeApplication] = DecisionKind(
     search=search_requests,
 )
 
+
+def extra_time_label(accommodation: Accommodation) -> str:
+    """ "1/3, also on the interviews", "1/3, on the tests done alone", or "—"."""
+    if not accommodation.extra_time:
+        return "—"
+    if accommodation.extra_time_orals:
+        return _("%(fraction)s, also on the interviews") % {"fraction": accommodation.extra_time}
+    return _("%(fraction)s, on the tests done alone") % {"fraction": accommodation.extra_time}
+
+
 ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(
     key="accommodation",
     lifecycle=ACCOMMODATION,
@@ -87,6 +97,7 @@ ACCOMMODATION_DECISION: DecisionKind[Accommodation] = DecisionKind(
         (_("Requested on"), accommodation.requested_on),
         (_("Accommodations asked for"), ", ".join(accommodation.kind_labels())),
         (_("Details"), accommodation.details),
+        (_("Extra time"), extra_time_label(accommodation)),
         (_("Date of the medical opinion"), accommodation.medical_opinion_on or _("not given")),
     ],
     columns=[gettext_lazy("Centre"), gettext_lazy("Requested on"), gettext_lazy("Accommodations asked for")],

@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.candidates.imports import MAX_FILE_BYTES
-from titrepro.candidates.models import AccommodationKind, AssessmentResult, Candidate, Pathway, Route, validate_pdf
+from titrepro.candidates.models import (
+    AccommodationKind,
+    AssessmentResult,
+    Candidate,
+    Pathway,
+    Route,
+    validate_extra_time,
+    validate_pdf,
+)
 from titrepro.catalogue.models import CCP, Title
 from titrepro.core.forms import DsfrForm, ListForm
 from titrepro.directory.models import ApprovedCentre
@@ -214,3 +222,17 @@ class AccommodationRequestForm(DsfrForm):
         validators=[not_in_future],
         help_text=_("The authority grants an accommodation on a medical opinion."),
     )
+    extra_time = forms.CharField(
+        label=_("Extra time"),
+        required=False,
+        max_length=8,
+        validators=[validate_extra_time],
+        help_text=_("A fraction of each test's duration, for example 1/3; leave blank when none."),
+    )
+    extra_time_orals = forms.BooleanField(label=_("Also on the interviews"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("extra_time") and AccommodationKind.EXTRA_TIME not in data.get("kinds", []):
+            self.add_error("extra_time", _("Tick “Extra time” among the accommodations asked for."))
+        return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -157,6 +158,30 @@ class DecisionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+def extra_time_fraction(value: str) -> Fraction:
+    """The extra time ``value`` ("1/3", "0.25", blank) as a fraction of a test's duration: 0 < x <= 1, or 0 when
+    blank. Raises ``ValidationError`` (code ``extra_time_invalid``) otherwise."""
+    text = (value or "").strip()
+    if not text:
+        return Fraction(0)
+    try:
+        fraction = Fraction(text.replace(",", "."))
+    except (ValueError, ZeroDivisionError):
+        fraction = Fraction(-1)
+    if not 0 < fraction <= 1:
+        raise ValidationError(
+            _(
+                "Give the extra time as a fraction of the duration greater than 0 and at most 1, for example 1/3 (R-85)."
+            ),
+            code="extra_time_invalid",
+        )
+    return fraction
+
+
+def validate_extra_time(value: str) -> None:
+    extra_time_fraction(value)
+
+
 class Accommodation(AuthorityDecision):
     """A disabled candidate's request for adapted tests, decided by the authority (R-85, R-86).
 
@@ -168,6 +193,16 @@ class Accommodation(AuthorityDecision):
     kinds = models.JSONField(_("accommodations asked for"), default=list)
     details = models.TextField(_("details"), blank=True)
     medical_opinion_on = models.DateField(_("date of the medical opinion"), null=True, blank=True)
+    # Extra time as a fraction of each test's duration ("1/3"), blank when none (validate_extra_time);
+    # it lengthens the tests the candidate does alone, and the interviews too when ``extra_time_orals``.
+    extra_time = models.CharField(
+        _("extra time"),
+        max_length=8,
+        blank=True,
+        validators=[validate_extra_time],
+        help_text=_("A fraction of each test's duration, for example 1/3; leave blank when none."),
+    )
+    extra_time_orals = models.BooleanField(_("also on the interviews"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=DecisionStatus.choices, default="requested")
 
     class Meta:

@@ -38,6 +38,7 @@ from titrepro.candidates.models import (
     ProfessionalPortfolio,
     VaeApplication,
     VaeStatusChoice,
+    extra_time_fraction,
     identity_key,
     validate_pdf,
 )
@@ -489,8 +490,16 @@ def request_accommodation(
     kinds: list[str],
     details: str = "",
     medical_opinion_on: date | None = None,
+    extra_time: str = "",
+    extra_time_orals: bool = False,
 ) -> Accommodation:
+    """A request for adapted tests (R-85, R-86); ``extra_time``: a fraction of each test's duration ("1/3"),
+    lengthening the tests done alone, and the interviews too when ``extra_time_orals``."""
     decision_date(requested_on, "requested_on")
+    try:
+        extra_time_fraction(extra_time)
+    except ValidationError as error:
+        raise Refused("accommodation_extra_time_invalid", " ".join(error.messages), "extra_time") from error
     if medical_opinion_on is not None:
         not_in_future(medical_opinion_on, "medical_opinion_on")
     unknown = set(kinds) - set(AccommodationKind.values)
@@ -504,8 +513,21 @@ def request_accommodation(
         kinds=list(kinds),
         details=details,
         medical_opinion_on=medical_opinion_on,
+        extra_time=extra_time.strip(),
+        extra_time_orals=bool(extra_time.strip()) and extra_time_orals,
     )
-    return ACCOMMODATION.create("request", user, accommodation, on=requested_on, data={"kinds": list(kinds)})
+    return ACCOMMODATION.create(
+        "request",
+        user,
+        accommodation,
+        on=requested_on,
+        data={"kinds": list(kinds)}
+        | (
+            {"extra_time": accommodation.extra_time, "extra_time_orals": accommodation.extra_time_orals}
+            if accommodation.extra_time
+            else {}
+        ),
+    )
 
 
 def decide_accommodation(

@@ -2,8 +2,10 @@
 
 The French text is written here, through the translation system; ``core/typst/convocation.typ``
 only lays it out. The nature of each test comes from the catalogue's modalities for the session's
-kind (and its CCPs or CCS); until the timetable exists (next issue), the first test starts at the
-session's opening time and the others follow on the day.
+kind (and its CCPs or CCS). When the session has a planning (``sessions.models.Timetable``), a candidate's
+convocation gives the candidate's own parts with their times, as the planning says when the convocation is
+generated (a part moved afterwards shows on the next one); otherwise the first test starts at the session's
+opening time and the others follow on the day.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from titrepro.catalogue.models import EvaluationModality, SessionKind
 from titrepro.core import calendar, pdf
 from titrepro.core.dating import document_date, document_time
 from titrepro.rules import sessions as session_rules
-from titrepro.sessions.models import Convocation, ExamSession, Registration
+from titrepro.sessions.models import Convocation, ExamSession, Registration, TimetableSlot
 
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u00a0"
@@ -95,6 +97,40 @@ def tests(session: ExamSession) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def planned_slots(registration: Registration | None) -> list[TimetableSlot]:
+    """The candidate's parts in the session's saved planning, in time order (none without a planning)."""
+    if registration is None:
+        return []
+    return list(
+        TimetableSlot.objects.filter(timetable__session=registration.session_id, registration=registration).order_by(
+            "starts_at", "position"
+        )
+    )
+
+
+def planned_tests(slots: list[TimetableSlot]) -> list[dict[str, str]]:
+    """One row per planned part: the day when it changes, the start and end times (R-43)."""
+    rows = []
+    previous = None
+    for slot in slots:
+        start, end = slot.starts_at.astimezone(PARIS), slot.ends_at.astimezone(PARIS)
+        rows.append(
+            {
+                "day": day_label(start.date()) if start.date() != previous else "",
+                "start": clock(start.time()),
+                "end": clock(end.time()),
+                "label": slot.label,
+                "detail": "",
+            }
+        )
+        previous = start.date()
+    return rows
+
+
+def first_start(slots: list[TimetableSlot]) -> datetime | None:
+    return slots[0].starts_at.astimezone(PARIS) if slots else None
 
 
 def session_block(session: ExamSession) -> dict[str, Any]:
@@ -180,6 +216,7 @@ def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
     session = convocation.session
     registration: Registration | None = convocation.registration
     issued_day = issued.astimezone(PARIS).date()
+    slots = planned_slots(registration)
     if registration is not None:
         candidate = registration.candidate
         recipient = {
@@ -220,7 +257,7 @@ def data(convocation: Convocation, *, issued: datetime) -> dict[str, Any]:
         "authority": authority_block(session),
         "centre": _centre(session),
         "session": session_block(session),
-        "tests": tests(session),
+        "tests": planned_tests(slots) if slots else tests(session),
         "bring": bring,
         "accommodations": accommodations,
         "regulation_note": _(
@@ -240,9 +277,14 @@ def render_pdf(convocation: Convocation, *, issued: datetime) -> bytes:
 
 
 def ics(convocation: Convocation) -> bytes:
+    """The session as one event: for a candidate with a planning, from their first start to their last end."""
     session = convocation.session
     start = datetime.combine(session.first_day, session.opens_at, tzinfo=PARIS)
     end = datetime.combine(session.last_day, session.closes_at, tzinfo=PARIS)
+    slots = planned_slots(convocation.registration)
+    if slots:
+        start = slots[0].starts_at.astimezone(PARIS)
+        end = max(slot.ends_at for slot in slots).astimezone(PARIS)
     event = calendar.Event(
         uid=f"convocation-{convocation.reference}@titrepro",
         summary=_("Exam session %(number)s — %(title)s")
@@ -262,16 +304,32 @@ def email(convocation: Convocation, pdf_bytes: bytes) -> EmailMessage:
         "number": session.number,
         "title": session.version.title.label,
     }
-    body = _(
-        "Hello,\n\nYou are convened to exam session %(number)s, %(days)s, at %(site)s.\n"
-        "Your convocation is attached (PDF), with the session in a calendar file (.ics).\n\n"
-        "%(centre)s\n"
-    ) % {
-        "number": session.number,
-        "days": days_label(session),
-        "site": session.site_address,
-        "centre": session.centre.name,
-    }
+    begins = first_start(planned_slots(convocation.registration))
+    if begins is not None:
+        body = _(
+            "Hello,\n\nYou are convened to exam session %(number)s, %(days)s, at %(site)s.\n"
+            "Your first test starts at %(time)s on %(day)s: the times of each of your tests are in your "
+            "convocation, attached (PDF), with your day in a calendar file (.ics).\n\n"
+            "%(centre)s\n"
+        ) % {
+            "number": session.number,
+            "days": days_label(session),
+            "site": session.site_address,
+            "time": clock(begins.time()),
+            "day": day_label(begins.date()),
+            "centre": session.centre.name,
+        }
+    else:
+        body = _(
+            "Hello,\n\nYou are convened to exam session %(number)s, %(days)s, at %(site)s.\n"
+            "Your convocation is attached (PDF), with the session in a calendar file (.ics).\n\n"
+            "%(centre)s\n"
+        ) % {
+            "number": session.number,
+            "days": days_label(session),
+            "site": session.site_address,
+            "centre": session.centre.name,
+        }
     message = EmailMessage(
         subject,
         body,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -12,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from titrepro.candidates.models import Candidate
 from titrepro.catalogue.models import CCP, CCS, SessionKind, TitleVersion
 from titrepro.core.forms import DsfrForm, date_field, reason_field
+from titrepro.core.refusals import Refused
 from titrepro.core.templatetags.french_dates import french_date
 from titrepro.directory.models import ApprovedCentre, JuryMember
+from titrepro.rules.timetable import MIN_LUNCH_MINUTES
 from titrepro.sessions.models import Attendance, ExamSession, IncidentKind, Registration
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -61,6 +64,27 @@ class MemberField(_MemberField):
         return f"{obj} ({obj.email})"
 
 
+def workstations_field(*, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Workstations"),
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        required=required,
+        help_text=_("The workstations of the site the candidates can use at the same time, for the timetable."),
+    )
+
+
+def lunch_field(label: Any, initial: str, *, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=TIME_WIDGET,
+        initial=initial,
+        required=required,
+        help_text=_("Inside the opening hours, at least 45 minutes."),
+    )
+
+
 class SessionForm(DsfrForm):
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=ApprovedCentre.objects.none())
     kind = forms.ChoiceField(label=_("Kind of session"), choices=SessionKind.choices)
@@ -82,6 +106,9 @@ class SessionForm(DsfrForm):
     opens_at = forms.TimeField(label=_("Opening time"), widget=TIME_WIDGET, initial="08:30")
     closes_at = forms.TimeField(label=_("Closing time"), widget=TIME_WIDGET, initial="17:30")
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500)
+    workstations = workstations_field(required=False)
+    lunch_starts_at = lunch_field(_("Lunch break from"), "12:00", required=False)
+    lunch_ends_at = lunch_field(_("Lunch break until"), "13:00", required=False)
     remote = forms.BooleanField(
         label=_("Remote session (R-46 experiment only)"), required=False, help_text=_("Flagged in the minutes.")
     )
@@ -109,7 +136,59 @@ class SessionForm(DsfrForm):
         first, last = data.get("first_day"), data.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", _("The last day cannot be before the first day."))
+        data["workstations"] = data.get("workstations") or 0
+        check_lunch(self, data, data.get("opens_at"), data.get("closes_at"))
         return data
+
+
+def check_lunch(form: forms.Form, data: dict[str, Any], opens: time | None, closes: time | None) -> None:
+    """The lunch break lies inside the opening hours and lasts at least ``MIN_LUNCH_MINUTES``."""
+    starts = data.get("lunch_starts_at") or time(12, 0)
+    ends = data.get("lunch_ends_at") or time(13, 0)
+    if not (opens and closes):
+        return
+    if starts < opens or ends > closes:
+        form.add_error("lunch_starts_at", _("The lunch break must lie inside the opening hours."))
+    elif (ends.hour * 60 + ends.minute) - (starts.hour * 60 + starts.minute) < MIN_LUNCH_MINUTES:
+        form.add_error("lunch_ends_at", _("The lunch break lasts at least 45 minutes."))
+
+
+class PlanningResourcesForm(DsfrForm):
+    """What the timetable plans with: the workstations and the lunch break (the hours stay the session's)."""
+
+    workstations = workstations_field()
+    lunch_starts_at = lunch_field(_("Lunch break from"), "12:00")
+    lunch_ends_at = lunch_field(_("Lunch break until"), "13:00")
+
+    def __init__(self, *args: Any, session: ExamSession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_lunch(self, data, self.session.opens_at, self.session.closes_at)
+        return data
+
+
+class MoveSlotForm(DsfrForm):
+    """A new start for one planned part: the day (among the session's) and the time."""
+
+    day = forms.TypedChoiceField(label=_("Day"), coerce=date.fromisoformat)
+    start = forms.TimeField(label=_("New start"), widget=TIME_WIDGET)
+    accept_warning = forms.BooleanField(label=_("Accept the warning"), required=False)
+    # Set when the service refused the move for a warning only: the page then offers the checkbox.
+    warning = False
+
+    def __init__(self, *args: Any, days: list[date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(d.isoformat(), french_date(d)) for d in days]  # type: ignore[attr-defined]
+        if len(days) == 1:
+            self.fields["day"].widget = forms.HiddenInput()
+            self.fields["day"].initial = days[0].isoformat()
+
+    def add_refusal(self, refusal: Refused) -> None:
+        super().add_refusal(refusal)
+        self.warning = refusal.field == "accept_warning"
 
 
 class ReasonForm(DsfrForm):

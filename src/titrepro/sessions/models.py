@@ -10,14 +10,16 @@ the fraud reports of the session day (R-45, R-80), the jury members who accepted
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.catalogue.models import SessionKind
+from titrepro.rules.timetable import MIN_LUNCH_MINUTES
 
 # The yearly programme (R-40) ---------------------------------------------------------------------
 
@@ -98,6 +100,25 @@ class SessionStatus(models.TextChoices):
 OPEN_SESSION_STATES = (SessionStatus.DRAFT, SessionStatus.DECLARED, SessionStatus.CONVENED, SessionStatus.HELD)
 
 
+class PlusMinutes(models.Func):
+    """A time of day plus whole minutes, in SQL both databases evaluate in a check constraint (SQLite has no
+    time arithmetic of its own in Django: ``time(t, '+45 minutes')``; PostgreSQL adds an interval)."""
+
+    output_field = models.TimeField()
+
+    def __init__(self, expression: Any, *, minutes: int, **extra: Any) -> None:
+        self.minutes = int(minutes)
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        template = f"(%(expressions)s + interval '{self.minutes} minutes')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = f"time(%(expressions)s, '+{self.minutes} minutes')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
 class ExamSession(models.Model):
     """A title, CCP or CCS session that an approved centre runs on its approved site (R-30, R-41, R-46).
 
@@ -125,6 +146,14 @@ class ExamSession(models.Model):
     opens_at = models.TimeField(_("opening time"), default="08:30")
     closes_at = models.TimeField(_("closing time"), default="17:30")
     capacity = models.PositiveSmallIntegerField(_("capacity"))
+    # What the timetable plans with (sessions.timetable): the workstations the candidates share, the lunch break.
+    workstations = models.PositiveSmallIntegerField(
+        _("workstations"),
+        default=0,
+        help_text=_("The workstations of the site the session's candidates can use at the same time."),
+    )
+    lunch_starts_at = models.TimeField(_("lunch break starts at"), default="12:00")
+    lunch_ends_at = models.TimeField(_("lunch break ends at"), default="13:00")
     remote = models.BooleanField(_("remote session"), default=False, help_text=_("R-46 experiment only."))
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT)
     declared_on = models.DateField(_("declared on"), null=True, blank=True)
@@ -154,6 +183,14 @@ class ExamSession(models.Model):
                 condition=Q(closes_at__gt=models.F("opens_at")),
                 name="session_closes_after_opening",
                 violation_error_message=_("The closing time must be after the opening time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lunch_starts_at__gte=F("opens_at"), lunch_ends_at__lte=F("closes_at"))
+                & Q(lunch_ends_at__gte=PlusMinutes("lunch_starts_at", minutes=MIN_LUNCH_MINUTES)),
+                name="session_lunch_inside_hours",
+                violation_error_message=_(
+                    "The lunch break lies inside the opening hours and lasts at least 45 minutes."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=SessionKind.CCS) | Q(ccs__isnull=False),
@@ -388,6 +425,78 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} — {self.get_kind_display()}"
+
+
+# The timetable (sessions.timetable) -----------------------------------------------------------------
+
+
+class TimetableStatus(models.TextChoices):
+    OPTIMAL = "optimal", _("Optimal")
+    FEASIBLE = "feasible", _("Valid, not proven optimal")
+
+
+class Timetable(models.Model):
+    """The saved planning of a session: who sits which part when, on which workstation, before which jury
+    members. Computed by the solver (``rules.timetable_solver``), then possibly moved by hand (``edited``);
+    every saved planning passes ``rules.timetable.check`` but for the warnings staff accepted.
+
+    The solver's figures: ``end_minute`` (the session's end, in minutes from midnight of the first day),
+    ``spread`` (the candidates' days, first start to last end, summed), ``load_gap`` (the gap between
+    the most and the least busy jury member), ``end_bound`` (no planning can end before it) and ``gap``
+    (how far the end may be from the best possible, 0 when proven optimal).
+    """
+
+    session = models.OneToOneField(ExamSession, on_delete=models.CASCADE, related_name="timetable")
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=TimetableStatus.choices)
+    end_minute = models.PositiveIntegerField(_("end"), default=0)
+    spread = models.PositiveIntegerField(_("spread"), default=0)
+    load_gap = models.PositiveIntegerField(_("jury load gap"), default=0)
+    end_bound = models.PositiveIntegerField(_("bound of the end"), null=True, blank=True)
+    gap = models.FloatField(_("gap"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), default=0)
+    seed = models.BigIntegerField(_("seed"), default=0)
+    edited = models.BooleanField(_("moved by hand"), default=False)
+
+    class Meta:
+        verbose_name = _("timetable")
+        verbose_name_plural = _("timetables")
+
+    def __str__(self) -> str:
+        return f"{self.session}"
+
+
+class TimetableSlot(models.Model):
+    """One planned part of one candidate's tests. ``part_key`` names it in the pure problem
+    (``sessions.timetable.part_key``); ``warning_accepted`` is the warning staff accepted when they moved it."""
+
+    timetable = models.ForeignKey(Timetable, on_delete=models.CASCADE, related_name="slots")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="slots")
+    part_key = models.CharField(_("part"), max_length=32)
+    label = models.CharField(_("label"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    workstation = models.PositiveSmallIntegerField(_("workstation"), null=True, blank=True)
+    jurors = models.ManyToManyField(JuryAssignment, blank=True, related_name="slots", verbose_name=_("jury"))
+    warning_accepted = models.TextField(_("warning accepted"), blank=True)
+
+    class Meta:
+        ordering = ["timetable", "starts_at", "registration", "position"]
+        verbose_name = _("timetable slot")
+        verbose_name_plural = _("timetable slots")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="timetable_slot_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["timetable", "registration", "part_key"], name="timetable_slot_once_per_part"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.label}"
 
 
 class CalendarFeed(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,13 +24,16 @@ from titrepro.catalogue.models import CCP, CCS, SessionKind, TitleVersion
 from titrepro.catalogue.queries import spec_from_database
 from titrepro.catalogue.reasons import reason_message
 from titrepro.core import dating
+from titrepro.core.dating import document_time
 from titrepro.core.refusals import Conflict, Refused
 from titrepro.core.templatetags.french_dates import french_date
 from titrepro.directory.models import ApprovedCentre, Authority, JuryMember
 from titrepro.rules.eligibility import registration_eligibility
 from titrepro.rules.standing import SessionKind as RulesKind
 from titrepro.rules.standing import TitleIndex
-from titrepro.sessions import facts, queries
+from titrepro.rules.timetable import MIN_LUNCH_MINUTES, NOT_FOUND_IN_TIME, Infeasibility, Slot, check, hard
+from titrepro.rules.timetable_solver import FEASIBLE, OPTIMAL, Settings, solve
+from titrepro.sessions import facts, queries, timetable
 from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION, coverage_of
 from titrepro.sessions.models import (
     BUSY_JURY_STATES,
@@ -47,7 +50,11 @@ from titrepro.sessions.models import (
     Registration,
     RegistrationStatus,
     SessionStatus,
+    Timetable,
+    TimetableSlot,
+    TimetableStatus,
 )
+from titrepro.sessions.timetable_messages import infeasibility_text, violations_text
 
 # Sessions -----------------------------------------------------------------------------------------
 
@@ -81,8 +88,12 @@ def create_session(
     opens_at: time | None = None,
     closes_at: time | None = None,
     remote: bool = False,
+    workstations: int = 0,
+    lunch_starts_at: time | None = None,
+    lunch_ends_at: time | None = None,
 ) -> ExamSession:
-    """A session being prepared (R-41): dates, site, capacity; covered by an approval (R-08, R-30, R-33)."""
+    """A session being prepared (R-41): dates, site, capacity; covered by an approval (R-08, R-30, R-33); what the
+    timetable plans with (workstations, lunch break)."""
     ensure_in(managed_centres(user), centre)
     if kind == SessionKind.CCP:
         if not ccps:
@@ -93,6 +104,11 @@ def create_session(
         raise Refused("session_ccps_not_allowed", _("Only a CCP session lists CCPs."), "ccps")
     if (opens_at or time(8, 30)) >= (closes_at or time(17, 30)):
         raise Refused("session_hours_reversed", _("The closing time must be after the opening time."), "closes_at")
+    lunch_starts_at = lunch_starts_at or time(12, 0)
+    lunch_ends_at = lunch_ends_at or time(13, 0)
+    refusal = lunch_refusal(opens_at or time(8, 30), closes_at or time(17, 30), lunch_starts_at, lunch_ends_at)
+    if refusal is not None:
+        raise refusal
     session = ExamSession(
         kind=kind,
         version=version,
@@ -105,6 +121,9 @@ def create_session(
         remote=remote,
         opens_at=opens_at or time(8, 30),
         closes_at=closes_at or time(17, 30),
+        workstations=workstations,
+        lunch_starts_at=lunch_starts_at,
+        lunch_ends_at=lunch_ends_at,
     )
     with transaction.atomic():
         session.number = _next_number(centre, first_day)
@@ -118,6 +137,25 @@ def create_session(
         if ccps:
             session.ccps.set(ccps)
     return session
+
+
+def lunch_refusal(opens_at: time, closes_at: time, starts: time, ends: time) -> Refused | None:
+    """The lunch break lies inside the opening hours and lasts at least ``MIN_LUNCH_MINUTES`` (the constraint
+    ``session_lunch_inside_hours`` says the same)."""
+    if not opens_at <= starts or not ends <= closes_at:
+        return Refused(
+            "session_lunch_outside_hours",
+            _("The lunch break must lie inside the opening hours, from %(opens)s to %(closes)s.")
+            % {"opens": document_time(opens_at), "closes": document_time(closes_at)},
+            "lunch_starts_at",
+        )
+    if timetable.minutes_of(ends) - timetable.minutes_of(starts) < MIN_LUNCH_MINUTES:
+        return Refused(
+            "session_lunch_too_short",
+            _("The lunch break lasts at least %(minutes)d minutes.") % {"minutes": MIN_LUNCH_MINUTES},
+            "lunch_ends_at",
+        )
+    return None
 
 
 def declare_session(user: Any, session: ExamSession) -> ExamSession:
@@ -663,3 +701,240 @@ def send_programme(user: Any, programme: Programme) -> Programme:
 def programme_due(year: int) -> date:
     """R-40: the forecast is sent at least once a year, before 31 January (so by 31 January included)."""
     return date(year, 1, 31)
+
+
+# The timetable (sessions.timetable, rules.timetable) ----------------------------------------------
+
+# A planning is computed and moved while the session is prepared, declared or convened.
+PLANNABLE = (SessionStatus.DRAFT, SessionStatus.DECLARED, SessionStatus.CONVENED)
+
+
+def _plannable(session: ExamSession) -> None:
+    if session.status not in PLANNABLE:
+        raise Refused(
+            "timetable_session_closed",
+            _(
+                "The planning is made while the session is prepared, declared or convened (R-43), not once it is held, cancelled or annulled."
+            ),
+        )
+
+
+def set_planning_resources(
+    user: Any, session: ExamSession, *, workstations: int, lunch_starts_at: time, lunch_ends_at: time
+) -> ExamSession:
+    """The workstations of the site and the lunch break the timetable plans with; the saved planning stays as
+    it is (computing it again takes the change into account)."""
+    ensure_in(queries.managed_sessions(user), session)
+    if not 0 <= workstations <= 1000:
+        raise Refused(
+            "session_workstations_invalid", _("Give a number of workstations from 0 to 1000."), "workstations"
+        )
+    with transaction.atomic():
+        row = _locked(session)
+        _plannable(row)
+        refusal = lunch_refusal(row.opens_at, row.closes_at, lunch_starts_at, lunch_ends_at)
+        if refusal is not None:
+            raise refusal
+        before = {
+            "workstations": row.workstations,
+            "lunch": [row.lunch_starts_at.isoformat("minutes"), row.lunch_ends_at.isoformat("minutes")],
+        }
+        row.workstations = workstations
+        row.lunch_starts_at = lunch_starts_at
+        row.lunch_ends_at = lunch_ends_at
+        row.save(update_fields=["workstations", "lunch_starts_at", "lunch_ends_at"])
+        record(
+            actor=user,
+            action="session.planning_resources",
+            target=row,
+            data={
+                "before": before,
+                "after": {
+                    "workstations": workstations,
+                    "lunch": [lunch_starts_at.isoformat("minutes"), lunch_ends_at.isoformat("minutes")],
+                },
+            },
+        )
+    return row
+
+
+def _infeasible(reasons: Sequence[Any], problem: Any, index: timetable.Index) -> Refused:
+    return Refused(
+        f"timetable_{reasons[0].code}",
+        infeasibility_text(reasons, problem, index),
+        reasons=list(dict.fromkeys(f"timetable_{r.code}" for r in reasons)),
+    )
+
+
+def plan_session(
+    user: Any, session: ExamSession, *, settings: Settings | None = None, trusted: bool = False
+) -> Timetable:
+    """Compute the session's planning and save it in place of the previous one.
+
+    The solver runs outside the transaction (it may take seconds: no lock is held meanwhile); then, in one
+    transaction, the problem is read again under the session's lock and the planning is saved only if it
+    still passes ``rules.timetable.check`` (a registration or a jury answer that came in meanwhile: refused,
+    compute again). When no planning exists nothing is written, the previous planning stays, and the refusal
+    says why in French: the constraint, the people or resources, the figures, what would make it possible.
+    ``trusted``: the operator, from the command line (no user, recorded as the system).
+    """
+    if not trusted:
+        ensure_in(queries.managed_sessions(user), session)
+    _plannable(session)
+    settings = settings or Settings()
+    problem, index = timetable.problem_for(session)
+    outcome = solve(problem, settings)
+    if outcome.status not in (OPTIMAL, FEASIBLE):
+        raise _infeasible(outcome.reasons or (Infeasibility(NOT_FOUND_IN_TIME),), problem, index)
+    with transaction.atomic():
+        row = _locked(session)
+        _plannable(row)
+        fresh, index = timetable.problem_for(row)
+        if fresh != problem or hard(check(fresh, outcome.slots)):
+            raise Refused(
+                "timetable_session_changed",
+                _(
+                    "The session changed while its planning was computed (a registration, a jury answer): compute it again."
+                ),
+            )
+        Timetable.objects.filter(session=row).delete()
+        objective = outcome.objective
+        saved = Timetable.objects.create(
+            session=row,
+            computed_by=user if getattr(user, "pk", None) else None,
+            status=TimetableStatus.OPTIMAL if outcome.status == OPTIMAL else TimetableStatus.FEASIBLE,
+            end_minute=objective.end if objective else 0,
+            spread=objective.spread if objective else 0,
+            load_gap=objective.load_gap if objective else 0,
+            end_bound=outcome.end_bound,
+            gap=outcome.gap,
+            seconds=round(outcome.seconds, 3),
+            seed=settings.seed,
+        )
+        _save_slots(saved, outcome.slots, index)
+        record(
+            actor=user,
+            action="session.timetable_computed",
+            target=row,
+            data={
+                "status": saved.status,
+                "slots": len(outcome.slots),
+                "end": saved.end_minute,
+                "gap": outcome.gap,
+                "seconds": saved.seconds,
+                "seed": settings.seed,
+            },
+        )
+    return saved
+
+
+def _save_slots(saved: Timetable, slots: Sequence[Slot], index: timetable.Index) -> None:
+    rows = []
+    for slot in slots:
+        source = index.sources[slot.candidate][slot.part]
+        rows.append(
+            TimetableSlot(
+                timetable=saved,
+                registration=index.registrations[slot.candidate],
+                part_key=slot.part,
+                label=source.label,
+                position=source.position,
+                starts_at=index.moment(slot.start),
+                ends_at=index.moment(slot.end),
+                workstation=slot.workstation,
+            )
+        )
+    created = TimetableSlot.objects.bulk_create(rows)
+    through = TimetableSlot.jurors.through
+    through.objects.bulk_create(
+        through(timetableslot_id=row.pk, juryassignment_id=juror)
+        for row, slot in zip(created, slots, strict=True)
+        for juror in slot.jurors
+    )
+
+
+_UNCHANGED: Any = object()
+
+
+def move_slot(
+    user: Any,
+    slot: TimetableSlot,
+    *,
+    start: datetime,
+    accept_warning: bool = False,
+    jurors: Sequence[JuryAssignment] | None = None,
+    workstation: int | None = _UNCHANGED,
+) -> TimetableSlot:
+    """Move one part of the planning to ``start`` (its duration kept), and optionally change its jury members or
+    its workstation. The whole planning is checked again (``rules.timetable.check``): a hard rule broken is
+    refused, naming the rule and the people; a new warning (a long wait) is refused unless ``accept_warning``,
+    then saved with the warning written on the slot."""
+    ensure_in(queries.managed_sessions(user), slot.timetable.session)
+    with transaction.atomic():
+        session = _locked(slot.timetable.session)
+        _plannable(session)
+        row = TimetableSlot.objects.select_for_update().select_related("timetable").get(pk=slot.pk)
+        problem, index = timetable.problem_for(session)
+        pairs = timetable.saved_slots(row.timetable, index)
+        before = {pure for _row, pure in pairs}
+        old = next(pure for saved, pure in pairs if saved.pk == row.pk)
+        begin = index.minute(start)
+        new = Slot(
+            candidate=old.candidate,
+            part=old.part,
+            start=begin,
+            end=begin + (old.end - old.start),
+            workstation=old.workstation if workstation is _UNCHANGED else workstation,
+            jurors=old.jurors if jurors is None else tuple(sorted({j.pk for j in jurors})),
+        )
+        planning = [new if pure == old else pure for _saved, pure in pairs]
+        found = check(problem, planning)
+        broken = hard(found)
+        if broken:
+            raise Refused(
+                f"timetable_{broken[0].code}",
+                violations_text(broken, problem, index, planning),
+                "start",
+                reasons=list(dict.fromkeys(f"timetable_{v.code}" for v in broken)),
+            )
+        known = {(v.code, v.candidate, v.part) for v in check(problem, list(before))}
+        warnings = [v for v in found if (v.code, v.candidate, v.part) not in known]
+        warning = violations_text(warnings, problem, index, planning) if warnings else ""
+        if warnings and not accept_warning:
+            raise Refused(
+                f"timetable_{warnings[0].code}",
+                warning + " " + _("Tick “accept the warning” to move it all the same."),
+                "accept_warning",
+                reasons=list(dict.fromkeys(f"timetable_{v.code}" for v in warnings)),
+            )
+        row.starts_at = index.moment(new.start)
+        row.ends_at = index.moment(new.end)
+        row.workstation = new.workstation
+        row.warning_accepted = warning
+        row.save(update_fields=["starts_at", "ends_at", "workstation", "warning_accepted"])
+        if jurors is not None:
+            row.jurors.set([index.assignments[j] for j in new.jurors])
+        Timetable.objects.filter(pk=row.timetable_id).update(edited=True)
+        record(
+            actor=user,
+            action="session.timetable_slot_moved",
+            target=session,
+            reason=warning,
+            data={
+                "slot": row.pk,
+                "candidate": index.registrations[new.candidate].candidate_id,
+                "part": new.part,
+                "before": {
+                    "start": index.moment(old.start).isoformat(),
+                    "workstation": old.workstation,
+                    "jurors": list(old.jurors),
+                },
+                "after": {
+                    "start": row.starts_at.isoformat(),
+                    "workstation": new.workstation,
+                    "jurors": list(new.jurors),
+                },
+                "warning_accepted": bool(warning),
+            },
+        )
+    return row

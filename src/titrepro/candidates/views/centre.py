@@ -294,6 +294,8 @@ def centre_accommodation_request(request: HttpRequest, pk: int) -> HttpResponse:
                 kinds=form.cleaned_data["kinds"],
                 details=form.cleaned_data["details"],
                 medical_opinion_on=form.cleaned_data["medical_opinion_on"],
+                extra_time=form.cleaned_data["extra_time"],
+                extra_time_orals=form.cleaned_data["extra_time_orals"],
             )
         except Refused as refusal:
             form.add_refusal(refusal)

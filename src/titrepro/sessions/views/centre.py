@@ -5,9 +5,11 @@ is shown with its reason."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -34,13 +36,16 @@ from titrepro.core.refusals import Refused
 from titrepro.directory.models import JuryMember
 from titrepro.rules import sessions as session_rules
 from titrepro.rules.standing import SessionKind as RulesKind
+from titrepro.rules.timetable_solver import Settings
 from titrepro.sessions import queries, services, sheets
 from titrepro.sessions.forms import (
     AttendanceForm,
     IncidentForm,
     InviteForm,
+    MoveSlotForm,
     OptionalReasonForm,
     PlannedLineForm,
+    PlanningResourcesForm,
     ReasonForm,
     RegisterForm,
     RegisterManyForm,
@@ -63,7 +68,10 @@ from titrepro.sessions.models import (
     ProgrammeStatus,
     RegistrationStatus,
     SessionStatus,
+    Timetable,
+    TimetableSlot,
 )
+from titrepro.sessions.timetable import local_zone
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -561,6 +569,122 @@ def centre_sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# The timetable -------------------------------------------------------------------------------------
+
+
+def planning_seconds() -> float:
+    """The solver's time limit for a page (setting ``TITREPRO_TIMETABLE_SECONDS``, 10 by default)."""
+    return float(getattr(settings, "TITREPRO_TIMETABLE_SECONDS", 10))
+
+
+def _planning_days(session: ExamSession) -> list[datetime.date]:
+    return [
+        session.first_day + datetime.timedelta(days=n) for n in range((session.last_day - session.first_day).days + 1)
+    ]
+
+
+def _planning_rows(
+    session: ExamSession, saved: Timetable | None, bound: dict[int, MoveSlotForm], movable: bool
+) -> list[dict[str, Any]]:
+    """The planning by day, each row with its move form (the bound one after a refused move)."""
+    if saved is None:
+        return []
+    zone = local_zone()
+    days: dict[datetime.date, list[dict[str, Any]]] = {}
+    slots = (
+        saved.slots.select_related("registration__candidate")
+        .prefetch_related("jurors__member")
+        .order_by("starts_at", "registration__candidate__birth_name", "position")
+    )
+    every_day = _planning_days(session)
+    for slot in slots:
+        start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+        form = bound.get(slot.pk) or MoveSlotForm(
+            prefix=f"s{slot.pk}", days=every_day, initial={"day": start.date().isoformat(), "start": start.time()}
+        )
+        days.setdefault(start.date(), []).append(
+            {
+                "slot": slot,
+                "start": start,
+                "end": end,
+                "jurors": list(slot.jurors.all()),
+                "form": form if movable else None,
+            }
+        )
+    return [{"day": day, "rows": rows} for day, rows in days.items()]
+
+
+@login_required
+@GET_POST
+def centre_session_planning(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's planning: compute it, read it by day, move a part (R-43, R-45, R-50, R-63, R-64, R-85)."""
+    session = _session(request, pk)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    resources = PlanningResourcesForm(
+        request.POST if action == "resources" else None,
+        session=session,
+        initial={
+            "workstations": session.workstations,
+            "lunch_starts_at": session.lunch_starts_at,
+            "lunch_ends_at": session.lunch_ends_at,
+        },
+    )
+    refusal: Refused | None = None
+    bound: dict[int, MoveSlotForm] = {}
+    if action == "plan":
+        try:
+            services.plan_session(request.user, session, settings=Settings(seconds=planning_seconds()))
+        except Refused as refused:
+            refusal = refused
+        else:
+            messages.success(request, _("The planning is computed."))
+            return redirect("sessions:centre_session_planning", session.pk)
+    elif action == "resources":
+        if resources.is_valid():
+            try:
+                services.set_planning_resources(request.user, session, **resources.cleaned_data)
+            except Refused as refused:
+                resources.add_refusal(refused)
+            else:
+                messages.success(request, _("Saved: compute the planning again to take it into account."))
+                return redirect("sessions:centre_session_planning", session.pk)
+    elif action == "move":
+        slot = get_scoped_or_404(
+            TimetableSlot.objects.filter(timetable__session=session), pk=_pk(request.POST.get("slot", "")) or 0
+        )
+        form = MoveSlotForm(request.POST, prefix=f"s{slot.pk}", days=_planning_days(session))
+        if form.is_valid():
+            start = datetime.datetime.combine(form.cleaned_data["day"], form.cleaned_data["start"], tzinfo=local_zone())
+            try:
+                services.move_slot(request.user, slot, start=start, accept_warning=form.cleaned_data["accept_warning"])
+            except Refused as refused:
+                form.add_refusal(refused)
+            else:
+                messages.success(request, _("The part is moved."))
+                return redirect("sessions:centre_session_planning", session.pk)
+        bound[slot.pk] = form
+    elif action:
+        raise Http404
+    saved = Timetable.objects.filter(session=session).select_related("computed_by").first()
+    movable = session.status in services.PLANNABLE
+    errors = resources.error_list() + [e for f in bound.values() for e in f.error_list()]
+    return render(
+        request,
+        "sessions/centre/session_planning.html",
+        {
+            "session": session,
+            "timetable": saved,
+            "days": _planning_rows(session, saved, bound, movable),
+            "movable": movable,
+            "resources": resources,
+            "refusal": refusal,
+            "errors": errors,
+            "breadcrumb": crumbs(_list_crumb(), _session_crumb(session), (_("Planning"), "")),
+        },
+        status=400 if errors or refusal is not None else 200,
+    )
+
+
 # The yearly programme (R-40) ---------------------------------------------------------------------
 
 
@@ -661,5 +785,6 @@ urlpatterns = [
     ),
     path("centre/sessions/<int:pk>/jour/", centre_session_day, name="centre_session_day"),
     path("centre/sessions/<int:pk>/emargement/", centre_sign_in_sheet, name="centre_sign_in_sheet"),
+    path("centre/sessions/<int:pk>/planning/", centre_session_planning, name="centre_session_planning"),
     path("centre/programme/<int:year>/", centre_programme, name="centre_programme"),
 ]
