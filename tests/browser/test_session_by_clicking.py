@@ -37,7 +37,7 @@ def test_create_declare_and_convene_a_session(
     first = today() + datetime.timedelta(days=75)
     page.get_by_label("Nature de la session").select_option("title")
     page.get_by_label("Version du titre").select_option(index=1)
-    page.get_by_label("Site").fill("12 rue de la Session, 75011 Paris")
+    page.get_by_role("textbox", name="Site").fill("12 rue de la Session, 75011 Paris")
     page.get_by_label("Premier jour").fill(first.isoformat())
     page.get_by_label("Dernier jour").fill((first + datetime.timedelta(days=1)).isoformat())
     page.get_by_label("Capacité").fill("6")

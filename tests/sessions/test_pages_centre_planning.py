@@ -82,7 +82,7 @@ def test_a_part_is_moved_from_the_page_and_a_clash_is_refused(builtin_catalogue:
         },
     )
     assert response.status_code == 400
-    assert "would be in two places" in response.content.decode()
+    assert "serait à deux endroits" in response.content.decode()
     theirs.refresh_from_db()
     assert theirs.starts_at != mine.starts_at
 

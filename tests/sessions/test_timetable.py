@@ -149,7 +149,7 @@ def test_no_planning_is_refused_in_french_and_keeps_the_previous_one(builtin_cat
     message = refused.value.message
     assert "R-63" in message
     assert str(session.registrations.order_by("pk")[0].candidate) in message
-    assert "Invite another jury member" in message  # what would make it possible
+    assert "invitez un autre membre du jury" in message  # what would make it possible
     assert str(remaining) not in message or "cannot evaluate" not in message
     assert Timetable.objects.get(session=session) == previous
     assert set(previous.slots.values_list("pk", "starts_at")) == slots_before
@@ -170,7 +170,7 @@ def test_too_few_workstations_is_explained_with_its_figures(builtin_catalogue: A
     with pytest.raises(Refused) as refused:
         services.plan_session(w.staff, session, settings=FAST)
     assert "timetable_workstations_short" in refused.value.reasons
-    assert "add workstations" in refused.value.message
+    assert "ajoutez des postes" in refused.value.message
     assert not Timetable.objects.filter(session=session).exists()
 
 
@@ -197,7 +197,8 @@ def test_a_move_that_puts_a_jury_member_in_two_places_is_refused_naming_them(bui
     assert "timetable_juror_twice" in refused.value.reasons
     message = refused.value.message
     member = session.jury.order_by("pk")[0].member
-    assert f"{member} (jury member) would be in two places at" in message
+    assert "(membre du jury) serait à deux endroits à" in message
+    assert str(member) in message
     assert str(mine.registration.candidate) in message
     assert str(theirs.registration.candidate) in message
     theirs.refresh_from_db()
@@ -263,7 +264,7 @@ def test_a_move_that_only_makes_a_candidate_wait_needs_the_warning_accepted(buil
 
     moved = services.move_slot(w.staff, row, start=start, accept_warning=True)
     assert moved.starts_at == start
-    assert "wait" in moved.warning_accepted
+    assert "attendrait" in moved.warning_accepted
     entry = AuditEntry.objects.filter(action="session.timetable_slot_moved").get()
     assert entry.reason == moved.warning_accepted
     assert entry.data["warning_accepted"] is True
