@@ -12,7 +12,14 @@ from django.core.files.base import ContentFile
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
-from titrepro.sessions.models import Convocation, ExamSession, JuryAssignment, Registration
+from titrepro.sessions.models import (
+    Convocation,
+    ExamSession,
+    JuryAssignment,
+    Registration,
+    Timetable,
+    TimetableSlot,
+)
 
 CENTRE = Audience.CENTRE | Audience.NATIONAL
 
@@ -50,6 +57,25 @@ def _session(w: Any, status: str = "convened") -> ExamSession:
         )
         convocation.pdf.save("c.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
     return session
+
+
+def _planned(w: Any) -> tuple[ExamSession, TimetableSlot]:
+    """The draft session with a saved planning of one part (written directly)."""
+    draft = _session(w, "draft")
+    saved, _created = Timetable.objects.get_or_create(session=draft, defaults={"status": "optimal"})
+    start = datetime.datetime.combine(draft.first_day, datetime.time(9), tzinfo=datetime.UTC)
+    slot, _created = TimetableSlot.objects.get_or_create(
+        timetable=saved,
+        registration=draft.registrations.get(),
+        part_key="m0",
+        defaults={"label": "Entretien final", "starts_at": start, "ends_at": start + datetime.timedelta(hours=1)},
+    )
+    return draft, slot
+
+
+def planned_slot(w: Any) -> list[int]:
+    draft, slot = _planned(w)
+    return [draft.pk, slot.pk]
 
 
 def session(w: Any) -> list[int]:
@@ -149,6 +175,17 @@ class TestCentreSessionPages(PermissionMatrix):
                 "lunch_ends_at": "13:00",
             },
             status=302,
+        ),
+        Row("sessions:centre_session_planning_pdf", CENTRE, args=lambda w: [_planned(w)[0].pk]),
+        Row("sessions:centre_planning_slot", CENTRE, args=planned_slot),
+        # A part the catalogue does not know (written directly): the change is checked and refused.
+        Row(
+            "sessions:centre_planning_slot",
+            CENTRE,
+            method="post",
+            args=planned_slot,
+            body=lambda w: {"day": _session(w, "draft").first_day.isoformat(), "start": "10:00"},
+            status=400,
         ),
         Row("sessions:centre_programme", CENTRE, args=lambda w: [today().year + 1], is_list=True),
     ]

@@ -17,7 +17,7 @@ from titrepro.core.refusals import Refused
 from titrepro.core.templatetags.french_dates import french_date
 from titrepro.directory.models import ApprovedCentre, JuryMember
 from titrepro.rules.timetable import MIN_LUNCH_MINUTES
-from titrepro.sessions.models import Attendance, ExamSession, IncidentKind, Registration
+from titrepro.sessions.models import Attendance, ExamSession, IncidentKind, JuryAssignment, Registration
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     _CcpField = forms.ModelMultipleChoiceField[CCP]
     _RegistrationField = forms.ModelChoiceField[Registration]
     _SessionField = forms.ModelChoiceField[ExamSession]
+    _JurorsField = forms.ModelMultipleChoiceField[JuryAssignment]
 else:
     _VersionField = _CandidateField = _MemberField = _RegistrationField = _SessionField = forms.ModelChoiceField
-    _CandidatesField = _CcpField = forms.ModelMultipleChoiceField
+    _CandidatesField = _CcpField = _JurorsField = forms.ModelMultipleChoiceField
 
 
 class VersionField(_VersionField):
@@ -189,6 +190,33 @@ class MoveSlotForm(DsfrForm):
     def add_refusal(self, refusal: Refused) -> None:
         super().add_refusal(refusal)
         self.warning = refusal.field == "accept_warning"
+
+
+class JurorsField(_JurorsField):
+    def label_from_instance(self, obj: JuryAssignment) -> str:
+        return f"{obj.member.first_name} {obj.member.last_name.upper()}"
+
+
+class SlotForm(MoveSlotForm):
+    """One planned part changed in full: its start, its jury members and its workstation (R-63, R-64)."""
+
+    jurors = JurorsField(
+        label=_("Jury members present"),
+        queryset=JuryAssignment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Two members free of any link with the candidate for a test before the jury (R-63, R-64)."),
+    )
+    workstation = forms.TypedChoiceField(label=_("Workstation"), coerce=int, empty_value=None, required=False)
+
+    def __init__(
+        self, *args: Any, days: list[date], jury: QuerySet[JuryAssignment], workstations: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, days=days, **kwargs)
+        self.fields["jurors"].queryset = jury  # type: ignore[attr-defined]
+        self.fields["workstation"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
+            (n, _("Workstation %(number)s") % {"number": n}) for n in range(1, workstations + 1)
+        ]
 
 
 class ReasonForm(DsfrForm):

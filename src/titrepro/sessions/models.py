@@ -483,6 +483,8 @@ class TimetableSlot(models.Model):
     workstation = models.PositiveSmallIntegerField(_("workstation"), null=True, blank=True)
     jurors = models.ManyToManyField(JuryAssignment, blank=True, related_name="slots", verbose_name=_("jury"))
     warning_accepted = models.TextField(_("warning accepted"), blank=True)
+    # The start planned before the candidate arrived late: the part then starts on arrival and keeps its end.
+    planned_start = models.DateTimeField(_("start planned before a late arrival"), null=True, blank=True)
 
     class Meta:
         ordering = ["timetable", "starts_at", "registration", "position"]

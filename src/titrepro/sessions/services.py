@@ -37,6 +37,7 @@ from titrepro.sessions import facts, queries, timetable
 from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION, coverage_of
 from titrepro.sessions.models import (
     BUSY_JURY_STATES,
+    Attendance,
     ConflictDeclaration,
     Convocation,
     DeliveryStatus,
@@ -584,14 +585,44 @@ def record_attendance(
         if portfolio_handed_in is not None:
             row.portfolio_handed_in = portfolio_handed_in
         row.save(update_fields=["attendance", "arrived_at", "attendance_note", "portfolio_handed_in"])
+        shortened = _late_start(row, today)
         record(
             actor=user,
             action="registration.attendance",
             target=row,
             reason=note,
-            data={"before": before, "after": {"attendance": attendance, "arrived_at": str(row.arrived_at or "")}},
+            data={
+                "before": before,
+                "after": {"attendance": attendance, "arrived_at": str(row.arrived_at or "")},
+                **({"shortened_slot": shortened} if shortened is not None else {}),
+            },
         )
     return row
+
+
+def _late_start(registration: Registration, today: date) -> int | None:
+    """The planned part a late candidate walks into starts on their arrival and keeps its end (R-45); a
+    lateness corrected or withdrawn gives the parts of the day their planned start back. The pk of the slot
+    shortened, or None."""
+    zone = timetable.local_zone()
+    slots = list(
+        TimetableSlot.objects.select_for_update()
+        .filter(timetable__session=registration.session_id, registration=registration)
+        .order_by("starts_at")
+    )
+    for slot in slots:
+        if slot.planned_start is not None and slot.starts_at.astimezone(zone).date() == today:
+            slot.starts_at, slot.planned_start = slot.planned_start, None
+            slot.save(update_fields=["starts_at", "planned_start"])
+    if registration.attendance != Attendance.LATE or registration.arrived_at is None:
+        return None
+    arrival = datetime.combine(today, registration.arrived_at, tzinfo=zone)
+    for slot in slots:
+        if slot.starts_at < arrival < slot.ends_at:
+            slot.planned_start, slot.starts_at = slot.starts_at, arrival
+            slot.save(update_fields=["starts_at", "planned_start"])
+            return slot.pk
+    return None
 
 
 def record_incident(
@@ -719,6 +750,19 @@ def _plannable(session: ExamSession) -> None:
         )
 
 
+def _not_started(session: ExamSession) -> None:
+    """A late arrival is written in the planning (a part starting on arrival, its end kept: R-45): a new
+    computation would lose it, so the planning is then changed only by moving parts."""
+    if TimetableSlot.objects.filter(timetable__session=session, planned_start__isnull=False).exists():
+        raise Refused(
+            "timetable_late_arrival_recorded",
+            _(
+                "A late arrival is recorded in this planning (the part starts on arrival and keeps its end, R-45): "
+                "move parts by hand instead of computing it again."
+            ),
+        )
+
+
 def set_planning_resources(
     user: Any, session: ExamSession, *, workstations: int, lunch_starts_at: time, lunch_ends_at: time
 ) -> ExamSession:
@@ -781,6 +825,7 @@ def plan_session(
     if not trusted:
         ensure_in(queries.managed_sessions(user), session)
     _plannable(session)
+    _not_started(session)
     settings = settings or Settings()
     problem, index = timetable.problem_for(session)
     outcome = solve(problem, settings)
@@ -789,6 +834,7 @@ def plan_session(
     with transaction.atomic():
         row = _locked(session)
         _plannable(row)
+        _not_started(row)
         fresh, index = timetable.problem_for(row)
         if fresh != problem or hard(check(fresh, outcome.slots)):
             raise Refused(
@@ -856,6 +902,13 @@ def _save_slots(saved: Timetable, slots: Sequence[Slot], index: timetable.Index)
 _UNCHANGED: Any = object()
 
 
+def _field_of(code: str) -> str:
+    """The field of the move a broken rule is about: the jury members, the workstation, else the start."""
+    if code.startswith(("jury_", "juror_")):
+        return "jurors"
+    return "workstation" if code.startswith("workstation_") else "start"
+
+
 def move_slot(
     user: Any,
     slot: TimetableSlot,
@@ -894,7 +947,7 @@ def move_slot(
             raise Refused(
                 f"timetable_{broken[0].code}",
                 violations_text(broken, problem, index, planning),
-                "start",
+                _field_of(broken[0].code),
                 reasons=list(dict.fromkeys(f"timetable_{v.code}" for v in broken)),
             )
         known = {(v.code, v.candidate, v.part) for v in check(problem, list(before))}

@@ -10,12 +10,14 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from titrepro.core.dating import document_date
+from titrepro.sessions import planning
 from titrepro.sessions.convocations import authority_block, day_label, page_label, session_block
 from titrepro.sessions.models import Convocation, ExamSession, JuryStatus, RegistrationStatus
 
 
 def sign_in_data(session: ExamSession) -> dict[str, Any]:
-    """The data of ``core/typst/sign_in_sheet.typ``: the candidates (with their birth date), then the jury."""
+    """The data of ``core/typst/sign_in_sheet.typ``: the candidates (with their birth date) in the order the
+    planning has them arrive (by name without a planning), then the jury."""
     days = []
     day = session.first_day
     while day <= session.last_day:
@@ -27,9 +29,12 @@ def sign_in_data(session: ExamSession) -> dict[str, Any]:
             "detail": _("born on %(day)s") % {"day": document_date(r.candidate.birth_date)},
             "role": _("Candidate"),
         }
-        for r in session.registrations.filter(status=RegistrationStatus.REGISTERED)
-        .select_related("candidate")
-        .order_by("candidate__birth_name", "candidate__given_names")
+        for r in planning.in_planning_order(
+            session,
+            session.registrations.filter(status=RegistrationStatus.REGISTERED)
+            .select_related("candidate")
+            .order_by("candidate__birth_name", "candidate__given_names"),
+        )
     ]
     people += [
         {"name": f"{a.member.last_name.upper()} {a.member.first_name}", "detail": "", "role": _("Jury member")}

@@ -243,6 +243,16 @@ def _days_of(assignment: JuryAssignment, days: Iterable[rules.Day]) -> frozenset
     return frozenset(d.index for d in days if assignment.first_day <= d.day <= assignment.last_day)
 
 
+def late_ends(session: ExamSession, index: Index) -> dict[int, dict[str, int]]:
+    """Registration pk -> part key -> end minute, for the parts a late candidate started on arrival: their end
+    never moves (R-45)."""
+    found: dict[int, dict[str, int]] = {}
+    rows = TimetableSlot.objects.filter(timetable__session=session, planned_start__isnull=False)
+    for row in rows.only("registration_id", "part_key", "ends_at"):
+        found.setdefault(row.registration_id, {})[row.part_key] = index.minute(row.ends_at)
+    return found
+
+
 def problem_for(session: ExamSession) -> tuple[rules.Problem, Index]:
     """The pure planning problem of ``session`` and the way back to its rows.
 
@@ -257,6 +267,7 @@ def problem_for(session: ExamSession) -> tuple[rules.Problem, Index]:
     index = Index(session)
     candidates = []
     cache: dict[tuple[int, ...], list[tuple[rules.Part, Source]]] = {}
+    late = late_ends(session, index)
     for registration in registrations:
         planned = parts_of(session, registration, cache)
         accommodations = accommodations_of(registration)
@@ -273,6 +284,7 @@ def problem_for(session: ExamSession) -> tuple[rules.Problem, Index]:
                 extra_time_orals=accommodations.extra_time_orals,
                 separate_room=accommodations.separate_room,
                 human_aid=accommodations.human_aid,
+                fixed_ends=late.get(registration.pk, {}),
             )
         )
     jurors = []

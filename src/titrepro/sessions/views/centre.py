@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.audit.labels import action_label
@@ -37,7 +37,7 @@ from titrepro.directory.models import JuryMember
 from titrepro.rules import sessions as session_rules
 from titrepro.rules.standing import SessionKind as RulesKind
 from titrepro.rules.timetable_solver import Settings
-from titrepro.sessions import queries, services, sheets
+from titrepro.sessions import planning, queries, services, sheets
 from titrepro.sessions.forms import (
     AttendanceForm,
     IncidentForm,
@@ -51,6 +51,7 @@ from titrepro.sessions.forms import (
     RegisterManyForm,
     RegisterPickForm,
     SessionForm,
+    SlotForm,
 )
 from titrepro.sessions.lifecycles import (
     CONVOCATION,
@@ -586,32 +587,31 @@ def _planning_days(session: ExamSession) -> list[datetime.date]:
 def _planning_rows(
     session: ExamSession, saved: Timetable | None, bound: dict[int, MoveSlotForm], movable: bool
 ) -> list[dict[str, Any]]:
-    """The planning by day, each row with its move form (the bound one after a refused move)."""
+    """The planning by day: its timeline and its rows, each row with its move form (the bound one after a
+    refused move)."""
     if saved is None:
         return []
-    zone = local_zone()
-    days: dict[datetime.date, list[dict[str, Any]]] = {}
-    slots = (
-        saved.slots.select_related("registration__candidate")
-        .prefetch_related("jurors__member")
-        .order_by("starts_at", "registration__candidate__birth_name", "position")
-    )
     every_day = _planning_days(session)
-    for slot in slots:
-        start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
-        form = bound.get(slot.pk) or MoveSlotForm(
-            prefix=f"s{slot.pk}", days=every_day, initial={"day": start.date().isoformat(), "start": start.time()}
-        )
-        days.setdefault(start.date(), []).append(
-            {
-                "slot": slot,
-                "start": start,
-                "end": end,
-                "jurors": list(slot.jurors.all()),
-                "form": form if movable else None,
-            }
-        )
-    return [{"day": day, "rows": rows} for day, rows in days.items()]
+    days = []
+    for day in planning.by_day(planning.planned_slots(saved)):
+        rows = []
+        for part in day.parts:
+            form = bound.get(part.slot.pk) or MoveSlotForm(
+                prefix=f"s{part.slot.pk}",
+                days=every_day,
+                initial={"day": part.start.date().isoformat(), "start": part.start.time()},
+            )
+            rows.append(
+                {
+                    "slot": part.slot,
+                    "start": part.start,
+                    "end": part.end,
+                    "jurors": part.jurors,
+                    "form": form if movable else None,
+                }
+            )
+        days.append({"day": day.day, "rows": rows, "timeline": planning.day_timeline(session, day)})
+    return days
 
 
 @login_required
@@ -682,6 +682,86 @@ def centre_session_planning(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumb": crumbs(_list_crumb(), _session_crumb(session), (_("Planning"), "")),
         },
         status=400 if errors or refusal is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def centre_session_planning_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The planning printed: a table per day, landscape (404 until a planning is computed)."""
+    session = _session(request, pk)
+    saved = Timetable.objects.filter(session=session).first()
+    if saved is None:
+        raise Http404
+    content = pdf.render("planning", planning.pdf_data(session, saved))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="planning-{session.number}.pdf"'
+    return response
+
+
+@login_required
+@GET_POST
+def centre_planning_slot(request: HttpRequest, pk: int, slot: int) -> HttpResponse:
+    """One planned part changed in full: start, jury members, workstation; checked again as a move is."""
+    session = _session(request, pk)
+    row = get_scoped_or_404(
+        TimetableSlot.objects.filter(timetable__session=session).select_related("registration__candidate"), pk=slot
+    )
+    if session.status not in services.PLANNABLE:
+        raise Http404
+    start = row.starts_at.astimezone(local_zone())
+    form = SlotForm(
+        request.POST or None,
+        days=_planning_days(session),
+        jury=session.jury.filter(status=JuryStatus.ACCEPTED)
+        .select_related("member")
+        .order_by("member__last_name", "member__first_name"),
+        workstations=session.workstations,
+        initial={
+            "day": start.date().isoformat(),
+            "start": start.time(),
+            "jurors": list(row.jurors.all()),
+            "workstation": row.workstation,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        when = datetime.datetime.combine(form.cleaned_data["day"], form.cleaned_data["start"], tzinfo=local_zone())
+        try:
+            services.move_slot(
+                request.user,
+                row,
+                start=when,
+                accept_warning=form.cleaned_data["accept_warning"],
+                jurors=list(form.cleaned_data["jurors"]),
+                workstation=form.cleaned_data["workstation"],
+            )
+        except Refused as refused:
+            form.add_refusal(refused)
+        else:
+            messages.success(request, _("The part is changed."))
+            return redirect("sessions:centre_session_planning", session.pk)
+    errors = form.error_list()
+    return render(
+        request,
+        "sessions/centre/planning_slot.html",
+        {
+            "session": session,
+            "heading": _("Change a part of the planning"),
+            "submit": _("Save the change"),
+            "cancel_url": reverse("sessions:centre_session_planning", args=[session.pk]),
+            "slot": row,
+            "start": start,
+            "end": row.ends_at.astimezone(local_zone()),
+            "form": form,
+            "errors": errors,
+            "breadcrumb": crumbs(
+                _list_crumb(),
+                _session_crumb(session),
+                (_("Planning"), reverse("sessions:centre_session_planning", args=[session.pk])),
+                (row.label, ""),
+            ),
+        },
+        status=400 if errors else 200,
     )
 
 
@@ -786,5 +866,7 @@ urlpatterns = [
     path("centre/sessions/<int:pk>/jour/", centre_session_day, name="centre_session_day"),
     path("centre/sessions/<int:pk>/emargement/", centre_sign_in_sheet, name="centre_sign_in_sheet"),
     path("centre/sessions/<int:pk>/planning/", centre_session_planning, name="centre_session_planning"),
+    path("centre/sessions/<int:pk>/planning/pdf/", centre_session_planning_pdf, name="centre_session_planning_pdf"),
+    path("centre/sessions/<int:pk>/planning/<int:slot>/", centre_planning_slot, name="centre_planning_slot"),
     path("centre/programme/<int:year>/", centre_programme, name="centre_programme"),
 ]
