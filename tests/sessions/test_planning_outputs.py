@@ -19,7 +19,7 @@ from titrepro.audit.models import AuditEntry
 from titrepro.core import dating
 from titrepro.core.refusals import Refused
 from titrepro.rules.timetable_solver import Settings
-from titrepro.sessions import planning, services, sheets, timetable
+from titrepro.sessions import feeds, planning, services, sheets, timetable
 from titrepro.sessions.models import ExamSession, TimetableSlot
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +231,51 @@ def test_a_candidate_later_than_a_whole_part_shortens_nothing(builtin_catalogue:
     with dating.replaying(TSSR_FIRST_DAY):
         services.record_attendance(w.staff, first.registration, attendance="late", arrived_at=before.time())
     assert not TimetableSlot.objects.filter(timetable__session=session, planned_start__isnull=False).exists()
+
+
+def test_a_jury_member_sees_their_own_day_and_their_calendar_follows_it(builtin_catalogue: Any, client: Client) -> None:
+    """The member's page lists the parts they sit, with the other member present (R-63), and the feed's
+    event for that day runs from their first part to their last, not the session's opening hours."""
+    w = make_tssr_world()
+    session = planned(w, candidates=2, members=3)
+    assignments = list(session.jury.order_by("pk"))
+    sitting = [a for a in assignments if a.slots.exists()]
+    assert sitting
+    member = sitting[0]
+    own = list(TimetableSlot.objects.filter(jurors=member).order_by("starts_at"))
+    page = login_as(client, w.user_of(member.member)).get(reverse("sessions:jury_invitation_detail", args=[member.pk]))
+    html = page.content.decode()
+    assert "Votre journée" in html
+    rows = re.findall(r'<tr data-slot="(\d+)">(.*?)</tr>', html, re.S)
+    assert [int(pk) for pk, _row in rows] == [s.pk for s in own]
+    first = own[0]
+    other = next(j for j in first.jurors.all() if j.pk != member.pk)
+    assert other.member.last_name.upper() in rows[0][1]
+    assert first.registration.candidate.birth_name in rows[0][1]
+
+    zone = timetable.local_zone()
+    day = own[0].starts_at.astimezone(zone).date()
+    events = [e for e in feeds.feed_events(member.member) if e.uid.endswith(f"-{day:%Y%m%d}@titrepro")]
+    start, end = events[0].start, events[0].end
+    assert isinstance(start, datetime.datetime)
+    assert isinstance(end, datetime.datetime)
+    assert start == own[0].starts_at
+    assert end == max(s.ends_at for s in own if s.starts_at.astimezone(zone).date() == day)
+    opening = (session.opens_at, session.closes_at)
+    assert (start.astimezone(zone).time(), end.astimezone(zone).time()) != opening
+
+    idle = [a for a in assignments if not a.slots.exists()]
+    if idle:
+        page = login_as(client, w.user_of(idle[0].member)).get(
+            reverse("sessions:jury_invitation_detail", args=[idle[0].pk])
+        )
+        assert 'id="own-day-empty"' in page.content.decode()
+
+
+def test_a_jury_member_sees_no_day_before_the_session_is_planned(builtin_catalogue: Any, client: Client) -> None:
+    w = make_tssr_world()
+    session = tssr_session(w)
+    member = session.jury.order_by("pk")[0]
+    page = login_as(client, w.user_of(member.member)).get(reverse("sessions:jury_invitation_detail", args=[member.pk]))
+    assert page.status_code == 200
+    assert 'id="own-day"' not in page.content.decode()

@@ -2,7 +2,8 @@
 
 ``renew_feed`` makes the secret (the first time) or replaces it (the old address stops answering at
 once); ``feed_events`` are the member's sessions as events: the invitations not answered yet and the
-sessions accepted, a cancelled or annulled one marked cancelled so calendars remove it.
+sessions accepted, a cancelled or annulled one marked cancelled so calendars remove it. Once the session is
+planned, a day on which the member sits candidates runs from their first part to their last (their own day).
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from titrepro.audit.services import record
 from titrepro.core import dating
 from titrepro.core.calendar import Event
 from titrepro.directory.models import JuryMember
-from titrepro.sessions.models import BUSY_JURY_STATES, CalendarFeed, JuryAssignment, JuryStatus, SessionStatus
+from titrepro.sessions.models import (
+    BUSY_JURY_STATES,
+    CalendarFeed,
+    JuryAssignment,
+    JuryStatus,
+    SessionStatus,
+    TimetableSlot,
+)
+from titrepro.sessions.timetable import local_zone
 
 # How far back the feed goes: calendars keep what they already hold.
 FEED_HISTORY = timedelta(days=365)
@@ -66,6 +75,17 @@ def _at(day: Any, moment: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment))
 
 
+def _own_hours(assignment: JuryAssignment) -> dict[Any, tuple[datetime, datetime]]:
+    """Day -> (first start, last end) of the parts the member sits in the saved planning."""
+    hours: dict[Any, tuple[datetime, datetime]] = {}
+    zone = local_zone()
+    for slot in TimetableSlot.objects.filter(jurors=assignment).only("starts_at", "ends_at"):
+        day = slot.starts_at.astimezone(zone).date()
+        first, last = hours.get(day, (slot.starts_at, slot.ends_at))
+        hours[day] = (min(first, slot.starts_at), max(last, slot.ends_at))
+    return hours
+
+
 def feed_events(member: JuryMember) -> list[Event]:
     """One event per day of each session the member is invited to or accepted (the last year and ahead)."""
     since = dating.today() - FEED_HISTORY
@@ -93,17 +113,19 @@ def feed_events(member: JuryMember) -> list[Event]:
                 *([session.end_reason] if cancelled and session.end_reason else []),
             ]
         )
+        own = _own_hours(assignment)
         days = (session.last_day - session.first_day).days + 1
         for offset in range(days):
             day = session.first_day + timedelta(days=offset)
+            start, end = own.get(day, (_at(day, session.opens_at), _at(day, session.closes_at)))
             events.append(
                 Event(
                     uid=f"jury-{assignment.pk}-{day:%Y%m%d}@titrepro",
                     summary=summary,
                     location=session.site_address.replace("\n", ", "),
                     description=description,
-                    start=_at(day, session.opens_at),
-                    end=_at(day, session.closes_at),
+                    start=start,
+                    end=end,
                     cancelled=cancelled,
                     sequence=(1 if not invited else 0) + (1 if cancelled else 0),
                 )

@@ -220,3 +220,34 @@ def in_planning_order(session: ExamSession, registrations: Iterable[Registration
         registrations,
         key=lambda r: (starts.get(r.pk, far), r.candidate.birth_name, r.candidate.given_names, r.pk),
     )
+
+
+def member_days(assignment: JuryAssignment) -> list[PlannedDay]:
+    """The parts a jury member sits in the saved planning, by day: their own day (none without a planning)."""
+    return by_day(
+        TimetableSlot.objects.filter(jurors=assignment)
+        .select_related("registration__candidate")
+        .prefetch_related("jurors__member")
+        .order_by("starts_at", "registration__candidate__birth_name", "position")
+    )
+
+
+def member_day_rows(assignment: JuryAssignment) -> list[dict[str, Any]]:
+    """``member_days`` as the jury member's page reads it: per day, each part with the other members present."""
+    return [
+        {
+            "day": day.day,
+            "label": day_label(day.day),
+            "parts": [
+                {
+                    "slot": part.slot,
+                    "hours": f"{clock(part.start.time())} – {clock(part.end.time())}",
+                    "candidate": part.slot.registration.candidate,
+                    "workstation": part.slot.workstation,
+                    "with": [_member_label(j) for j in part.jurors if j.pk != assignment.pk],
+                }
+                for part in day.parts
+            ],
+        }
+        for day in member_days(assignment)
+    ]

@@ -1,5 +1,6 @@
 """Pages of the jury member (/espace/jury/...): their invitations and sessions, the answer to an invitation,
-the personal links they declare with a candidate (R-64), their convocations, their calendar feed.
+the personal links they declare with a candidate (R-64), their own day in the session's planning, their
+convocations, their calendar feed.
 
 A jury member sees only their own invitations (``queries.own_assignments``: another member's answers 404,
 another role 403); the moves are the jury lifecycle's (``JURY.can``), the writes ``sessions.services``'.
@@ -24,7 +25,7 @@ from titrepro.core import dating
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
 from titrepro.directory.models import JuryMember
-from titrepro.sessions import feeds, leave, queries, services
+from titrepro.sessions import feeds, leave, planning, queries, services
 from titrepro.sessions.forms_people import AnswerForm, ConflictForm
 from titrepro.sessions.lifecycles import JURY
 from titrepro.sessions.models import (
@@ -97,6 +98,8 @@ def _detail(
             "decline": offered.get("decline"),
             "candidates": candidates,
             "active": active,
+            "planned": hasattr(session, "timetable") and assignment.status == JuryStatus.ACCEPTED,
+            "own_days": planning.member_day_rows(assignment) if active else [],
             "convocations": convocations,
             "leave_by": leave_by,
             "leave_late": leave_by is not None and dating.today() > leave_by and dating.today() < session.first_day,
