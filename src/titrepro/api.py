@@ -20,6 +20,7 @@ from titrepro.catalogue.api_standing import router as standing_router
 from titrepro.core.api import TitreproAPI
 from titrepro.directory.api import router as directory_router
 from titrepro.sessions.api import router as sessions_router
+from titrepro.sessions.api_planning import router as planning_router
 
 api = TitreproAPI(
     title="titrepro API",
@@ -35,3 +36,4 @@ api.add_router("/directory", directory_router)
 api.add_router("/candidates", candidates_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/sessions", sessions_router)
+api.add_router("/sessions", planning_router)

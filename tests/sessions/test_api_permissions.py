@@ -29,7 +29,15 @@ from tests.session_world import with_ccps
 from titrepro.core.dating import replaying
 from titrepro.sessions import services
 from titrepro.sessions.lifecycles import CONVOCATION
-from titrepro.sessions.models import Convocation, ExamSession, JuryAssignment, Programme, Registration
+from titrepro.sessions.models import (
+    Convocation,
+    ExamSession,
+    JuryAssignment,
+    Programme,
+    Registration,
+    Timetable,
+    TimetableSlot,
+)
 
 CENTRE = Audience.CENTRE | Audience.NATIONAL
 AUTHORITY = Audience.AUTHORITY | Audience.NATIONAL
@@ -134,6 +142,31 @@ def rendered_convocation(w: World) -> list[int]:
     if not convocation.pdf:
         convocation.pdf.save("convocation.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
     return [convocation.pk]
+
+
+def planned_in(w: World) -> tuple[ExamSession, TimetableSlot]:
+    """The ``ready`` session with a saved planning of one part of our candidate's before our member (written
+    directly: the fictional catalogue has no test to plan)."""
+    ready = session_in(w, "ready")
+    saved, _created = Timetable.objects.get_or_create(session=ready, defaults={"status": "optimal"})
+    start = datetime.datetime.combine(ready.first_day, datetime.time(9), tzinfo=datetime.UTC)
+    slot, created = TimetableSlot.objects.get_or_create(
+        timetable=saved,
+        registration=ready.registrations.get(candidate=w.ours.candidate),
+        part_key="m0",
+        defaults={"label": "Entretien final", "starts_at": start, "ends_at": start + datetime.timedelta(hours=1)},
+    )
+    if created:
+        slot.jurors.set(ready.jury.filter(member=w.ours.member))
+    return ready, slot
+
+
+def planned_session(w: World) -> list[int]:
+    return [planned_in(w)[0].pk]
+
+
+def planned_slot(w: World) -> list[int]:
+    return [planned_in(w)[1].pk]
 
 
 def programme_in(w: World) -> Programme:
@@ -264,6 +297,27 @@ class TestSessionsApiPermissions(PermissionMatrix):
         ),
         # The session day.
         Row("api:sessions_incident_create", CENTRE, method="post", args=session("past"), body=incident, status=201),
+        # The planning: read by every role of the session; computed (an empty planning: the fictional
+        # catalogue has no test), its resources saved, a part moved (the part, unknown to the catalogue, is
+        # checked and refused: 422) by centre staff.
+        Row("api:sessions_planning", READERS, args=planned_session),
+        Row("api:sessions_planning_compute", CENTRE, method="post", args=session("ready")),
+        Row("api:sessions_planning_resources", CENTRE, args=session("ready")),
+        Row(
+            "api:sessions_planning_resources_save",
+            CENTRE,
+            method="put",
+            args=session("ready"),
+            body=lambda w: {"workstations": 4, "lunch_starts_at": "12:00", "lunch_ends_at": "13:00"},
+        ),
+        Row(
+            "api:sessions_planning_slot_move",
+            CENTRE,
+            method="post",
+            args=planned_slot,
+            body=lambda w: {"start": f"{session_in(w, 'ready').first_day.isoformat()}T10:00:00"},
+            status=422,
+        ),
         # Programmes.
         Row("api:sessions_programme_list", CENTRE | AUTHORITY, query=programmes, is_list=True),
         Row("api:sessions_programme_save", CENTRE, method="put", args=programme_year, body=lines),

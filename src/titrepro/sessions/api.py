@@ -147,6 +147,9 @@ class SessionOut(SessionSummaryOut):
     held_on: date | None
     ended_on: date | None
     end_reason: str
+    workstations: int = Field(..., description="Workstations of the site the planning may use.")
+    lunch_starts_at: LocalTime
+    lunch_ends_at: LocalTime
     registrations: list[RegistrationOut]
     moves: list[MoveOut] = Field(..., description="The moves that start from the session's status, for the caller.")
 
@@ -165,6 +168,9 @@ class SessionIn(Schema):
     closes_at: LocalTime | None = Field(None, description="17:30 if not given.")
     capacity: SmallCount
     remote: bool = Field(False, description="R-46 experiment only.")
+    workstations: int = Field(0, ge=0, le=1000, description="Workstations of the site the planning may use.")
+    lunch_starts_at: LocalTime | None = Field(None, description="12:00 if not given (at least 45 minutes).")
+    lunch_ends_at: LocalTime | None = Field(None, description="13:00 if not given.")
 
 
 class ReasonIn(Schema):
@@ -494,6 +500,9 @@ def _session_out(user: Any, session: ExamSession) -> dict[str, Any]:
         "held_on": session.held_on,
         "ended_on": session.ended_on,
         "end_reason": session.end_reason,
+        "workstations": session.workstations,
+        "lunch_starts_at": session.lunch_starts_at,
+        "lunch_ends_at": session.lunch_ends_at,
         "registrations": registrations,
         "moves": _moves(user, session),
     }
@@ -688,6 +697,9 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[dict[str,
         opens_at=payload.opens_at,
         closes_at=payload.closes_at,
         remote=payload.remote,
+        workstations=payload.workstations,
+        lunch_starts_at=payload.lunch_starts_at,
+        lunch_ends_at=payload.lunch_ends_at,
     )
     return Status(201, _session_out(request.user, session))
 

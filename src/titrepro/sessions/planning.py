@@ -9,14 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from titrepro.core import timeline
 from titrepro.core.dating import document_date
+from titrepro.rules.timetable_solver import Settings
 from titrepro.sessions.convocations import authority_block, clock, day_label, page_label, session_block
 from titrepro.sessions.models import ExamSession, JuryAssignment, Registration, Timetable, TimetableSlot
 from titrepro.sessions.timetable import Accommodations, accommodations_of, local_zone, minutes_of
+
+
+def solver_settings() -> Settings:
+    """The solver's settings for a page or an API call: its time limit is the setting
+    ``TITREPRO_TIMETABLE_SECONDS`` (10 by default)."""
+    return Settings(seconds=float(getattr(settings, "TITREPRO_TIMETABLE_SECONDS", 10)))
 
 
 @dataclass

@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,7 +35,6 @@ from titrepro.core.refusals import Refused
 from titrepro.directory.models import JuryMember
 from titrepro.rules import sessions as session_rules
 from titrepro.rules.standing import SessionKind as RulesKind
-from titrepro.rules.timetable_solver import Settings
 from titrepro.sessions import planning, queries, services, sheets
 from titrepro.sessions.forms import (
     AttendanceForm,
@@ -573,11 +571,6 @@ def centre_sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 # The timetable -------------------------------------------------------------------------------------
 
 
-def planning_seconds() -> float:
-    """The solver's time limit for a page (setting ``TITREPRO_TIMETABLE_SECONDS``, 10 by default)."""
-    return float(getattr(settings, "TITREPRO_TIMETABLE_SECONDS", 10))
-
-
 def _planning_days(session: ExamSession) -> list[datetime.date]:
     return [
         session.first_day + datetime.timedelta(days=n) for n in range((session.last_day - session.first_day).days + 1)
@@ -633,7 +626,7 @@ def centre_session_planning(request: HttpRequest, pk: int) -> HttpResponse:
     bound: dict[int, MoveSlotForm] = {}
     if action == "plan":
         try:
-            services.plan_session(request.user, session, settings=Settings(seconds=planning_seconds()))
+            services.plan_session(request.user, session, settings=planning.solver_settings())
         except Refused as refused:
             refusal = refused
         else:
