@@ -18,6 +18,9 @@ from titrepro.audit.services import verify
 from titrepro.candidates.models import Candidate, Pathway
 from titrepro.demo.world import PASSWORD, build, codes
 from titrepro.directory.models import Approval, ApprovedCentre, Authority, Habilitation, JuryMember
+from titrepro.rules import timetable as rules
+from titrepro.sessions import timetable
+from titrepro.sessions.models import ExamSession, TimetableSlot
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +55,20 @@ def test_running_it_twice_changes_nothing() -> None:
         Approval.objects.count(),
         Role.objects.count(),
     ) == counts
+
+
+def test_the_convened_and_the_held_sessions_are_planned() -> None:
+    """Their planning passes the checker; the late candidate's part started on arrival, its end kept (R-45)."""
+    build()
+    planned = ExamSession.objects.filter(timetable__isnull=False)
+    assert {s.status for s in planned} == {"convened", "held"}
+    for session in planned:
+        problem, index = timetable.problem_for(session)
+        slots = [pure for _row, pure in timetable.saved_slots(session.timetable, index)]
+        assert [v for v in rules.check(problem, slots) if v.hard] == []
+    late = TimetableSlot.objects.filter(planned_start__isnull=False)
+    assert late.count() == 1
+    assert late.get().registration.attendance == "late"
 
 
 def test_refused_outside_development() -> None:

@@ -3,8 +3,10 @@ services on the days each step would have happened (``core.dating.replaying``), 
 
     draft      in 90 days, two candidates registered
     declared   in 70 days, four candidates, two members accepted, the demo jury member invited (to answer)
-    convened   in 35 days, candidat001 among the candidates: the worker sends the queued convocations
-    held       10 days ago, attendance recorded (one absent, one late), a fraud report
+    convened   in 35 days, candidat001 among the candidates, planned (the convocations give each candidate's
+               times, the demo jury member sees their day): the worker sends the queued convocations
+    held       10 days ago, one day: four members accepted, planned, attendance recorded (one absent, one
+               late: their part starts on arrival and keeps its end), a fraud report
     cancelled  by the centre; annulled by the authority, with their reasons
 
 A step that the rules refuse for a given candidate or member (a pathway started after the session,
@@ -23,8 +25,11 @@ from titrepro.catalogue.models import Title, TitleVersion
 from titrepro.core.dating import replaying
 from titrepro.core.refusals import Refused
 from titrepro.directory.models import ApprovedCentre, JuryMember
+from titrepro.rules.timetable_solver import Settings
 from titrepro.sessions import services
 from titrepro.sessions.models import ExamSession
+
+PLANNING = Settings(seconds=10, workers=1, work=2.0)
 
 
 def _session(staff: Any, centre: ApprovedCentre, version: TitleVersion, first: date, *, days: int = 2) -> ExamSession:
@@ -39,7 +44,15 @@ def _session(staff: Any, centre: ApprovedCentre, version: TitleVersion, first: d
         capacity=12,
         opens_at=time(8, 30),
         closes_at=time(17, 30),
+        workstations=4,
     )
+
+
+def _plan(staff: Any, session: ExamSession) -> None:
+    """The planning computed, within a budget of deterministic work (the same demo on every machine); a session
+    the rules cannot plan goes without."""
+    with suppress(Refused):
+        services.plan_session(staff, session, settings=PLANNING)
 
 
 def _register(staff: Any, session: ExamSession, candidates: Iterable[Candidate], wanted: int) -> list[Candidate]:
@@ -106,6 +119,7 @@ def build(
         services.declare_session(staff, convened)
         _register(staff, convened, candidates[:4], 4)
         _jury(staff, convened, [members[0], *others], 2)
+        _plan(staff, convened)
     with replaying(today - timedelta(days=2)), suppress(Refused):
         services.convene(staff, convened)
 
@@ -114,7 +128,8 @@ def build(
         held = _session(staff, centre, version, first, days=1)
         services.declare_session(staff, held)
         registered = _register(staff, held, candidates[4:], 4)
-        _jury(staff, held, others, 2)
+        _jury(staff, held, others, 4)  # one day: two pairs of members sit the interviews side by side (R-63)
+        _plan(staff, held)
     with replaying(first - timedelta(days=40)):
         try:
             held = services.convene(staff, held)
