@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 import pytest
+from tests.core.test_pdf import pypdf_text
 from tests.factories import make_accommodation
 from tests.session_world import TSSR_REPLAYED_DAY, TssrWorld, make_tssr_world
 
@@ -247,6 +248,10 @@ def test_a_valid_move_is_saved_audited_and_shown_on_the_next_convocation(builtin
     label = convocations.clock(start.astimezone(timetable.local_zone()).time())
     assert any(test["start"] == label for test in after)
     assert after != before
+    # The convocation PDF itself states the new time.
+    text = " ".join(pypdf_text(convocations.render_pdf(convocation, issued=issued)).split())
+    assert label in text
+    assert row.label.split(" (")[0] in text
 
 
 def test_a_move_that_only_makes_a_candidate_wait_needs_the_warning_accepted(builtin_catalogue: Any) -> None:
