@@ -22,11 +22,6 @@ from titrepro.sessions.models import Timetable, TimetableSlot
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_solver(settings: Any) -> None:
-    settings.TITREPRO_TIMETABLE_SECONDS = 2
-
-
 def test_staff_compute_the_planning_and_each_reader_gets_their_part(builtin_catalogue: Any, client: Client) -> None:
     w = make_tssr_world()
     session = tssr_session(w, candidates=2, members=3)

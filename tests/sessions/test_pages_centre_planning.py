@@ -19,11 +19,6 @@ from titrepro.sessions.models import ExamSession, Timetable, TimetableSlot
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_solver(settings: Any) -> None:
-    settings.TITREPRO_TIMETABLE_SECONDS = 2
-
-
 def test_the_planning_is_computed_and_read_by_day_without_javascript(builtin_catalogue: Any, client: Client) -> None:
     w = make_tssr_world()
     session = tssr_session(w)

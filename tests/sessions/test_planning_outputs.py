@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 FAST = Settings(seconds=2, workers=1, seed=7)
 
 
-@pytest.fixture(autouse=True)
-def _fast_solver(settings: Any) -> None:
-    settings.TITREPRO_TIMETABLE_SECONDS = 2
-
-
 def planned(w: Any, **fields: Any) -> ExamSession:
     session = tssr_session(w, **fields)
     with dating.replaying(TSSR_REPLAYED_DAY):
