@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "titrepro.directory",
     "titrepro.candidates",
     "titrepro.sessions",  # label exam_sessions (Django's own app is "sessions")
+    "titrepro.deliberation",
     "titrepro.demo",
 ]
 

@@ -362,3 +362,101 @@ class ImportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+# What the candidate holds (written by the validation of a session's minutes, R-72) -----------------
+
+
+class HoldingKind(models.TextChoices):
+    CCP = "ccp", _("CCP")
+    TITLE = "title", _("Title")
+    CCS = "ccs", _("CCS")
+
+
+class Holding(models.Model):
+    """A CCP, a title or a CCS the candidate holds, with the day it was obtained and where it comes from (the
+    minutes of a session, validated by the authority: R-72). The standing engine reads them
+    (``sessions.facts.situation``). A withdrawal (fraud found after the session, R-80; an appeal, R-82; an
+    annulled session, R-81) keeps the row with its day and reason: the history stays visible."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="holdings")
+    kind = models.CharField(_("kind"), max_length=5, choices=HoldingKind.choices)
+    version = models.ForeignKey(
+        "catalogue.TitleVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("title version")
+    )
+    ccp = models.ForeignKey(
+        "catalogue.CCP", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("CCP")
+    )
+    ccs = models.ForeignKey(
+        "catalogue.CCS", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("CCS")
+    )
+    obtained_on = models.DateField(_("obtained on"))
+    source = models.CharField(_("source"), max_length=200)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+
+    class Meta:
+        ordering = ["candidate", "obtained_on", "kind", "pk"]
+        verbose_name = _("holding")
+        verbose_name_plural = _("holdings")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="ccp") & Q(ccp__isnull=False) & Q(ccs__isnull=True))
+                | (Q(kind="title") & Q(ccp__isnull=True) & Q(ccs__isnull=True))
+                | (Q(kind="ccs") & Q(ccp__isnull=True) & Q(ccs__isnull=False)),
+                name="holding_names_what_it_holds",
+                violation_error_message=_("A CCP holding names its CCP, a CCS holding its CCS, a title neither."),
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "ccp"],
+                condition=Q(kind="ccp", withdrawn_on=None),
+                name="holding_ccp_once",
+                violation_error_message=_("The candidate already holds this CCP."),
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "version"],
+                condition=Q(kind="title", withdrawn_on=None),
+                name="holding_title_once",
+                violation_error_message=_("The candidate already holds this title."),
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "ccs"],
+                condition=Q(kind="ccs", withdrawn_on=None),
+                name="holding_ccs_once",
+                violation_error_message=_("The candidate already holds this CCS."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"CCP {self.ccp.number}" if self.ccp else f"CCS {self.ccs.code}" if self.ccs else str(_("title"))
+        return f"{self.candidate} — {what} ({self.obtained_on})"
+
+
+class OutcomeKind(models.TextChoices):
+    FAILURE = "failure", _("Failure")
+    ABSENCE = "absence", _("Absence")
+
+
+class ExamOutcome(models.Model):
+    """A failure or an absence at a session of a title, from validated minutes: the resit rules count them
+    (R-13, R-14). Voided, with its reason, when the session is annulled (R-81) or an appeal changes it."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="outcomes")
+    kind = models.CharField(_("kind"), max_length=8, choices=OutcomeKind.choices)
+    session_kind = models.CharField(_("session kind"), max_length=8)
+    version = models.ForeignKey(
+        "catalogue.TitleVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("title version")
+    )
+    on = models.DateField(_("day"))
+    source = models.CharField(_("source"), max_length=200)
+    voided_on = models.DateField(_("voided on"), null=True, blank=True)
+    void_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["candidate", "on", "pk"]
+        verbose_name = _("session outcome")
+        verbose_name_plural = _("session outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — {self.get_kind_display()} ({self.on})"

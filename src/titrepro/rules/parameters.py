@@ -46,6 +46,9 @@ class Parameters:
     - ``jury_min_members``: a session titre, CCP or CCS has a jury of at least two
       habilitated members, and each candidate is evaluated by at least two members
       free of any link with them (R-63, R-64).
+    - ``appeal_months``: a gracious appeal against a jury decision is filed within two
+      months of the notification, a délai franc moved past weekends and public
+      holidays (R-82, see ``appeals.appeal_last_day``).
     """
 
     grace_years: int = 1
@@ -66,6 +69,7 @@ class Parameters:
     convention_amendment_free_years: int = 2
     leave_request_days: int = 15
     jury_min_members: int = 2
+    appeal_months: int = 2
 
 
 DEFAULT = Parameters()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from titrepro.candidates.models import Candidate, VaeApplication
+from titrepro.candidates.models import Candidate, ExamOutcome, Holding, HoldingKind, VaeApplication
 from titrepro.candidates.queries import vae_events
 from titrepro.catalogue.models import TitleVersion
 from titrepro.directory.models import Approval, Habilitation, JuryMember, LinkKind
@@ -41,12 +41,39 @@ def habilitation_facts(habilitations: Iterable[Habilitation]) -> tuple[rules.Hab
     )
 
 
+def holdings_of(candidate: Candidate, title_code: str) -> tuple[standing.Holding, ...]:
+    """What the candidate holds of the title (not withdrawn), as the standing engine reads it."""
+    held: list[standing.Holding] = []
+    rows = (
+        Holding.objects.filter(candidate=candidate, version__title__code=title_code, withdrawn_on=None)
+        .select_related("version", "ccp", "ccs")
+        .order_by("obtained_on", "pk")
+    )
+    for row in rows:
+        if row.kind == HoldingKind.CCP and row.ccp is not None:
+            held.append(standing.CcpHolding(title_code, row.version.label, row.ccp.number, row.obtained_on))
+        elif row.kind == HoldingKind.CCS and row.ccs is not None:
+            held.append(standing.CcsHolding(title_code, row.version.label, row.ccs.code, row.obtained_on))
+        elif row.kind == HoldingKind.TITLE:
+            held.append(standing.TitleHolding(title_code, row.version.label, row.obtained_on))
+    return tuple(held)
+
+
+def outcomes_of(candidate: Candidate, title_code: str) -> tuple[standing.SessionOutcome, ...]:
+    """The failures and absences at sessions of the title (validated minutes, not voided)."""
+    rows = ExamOutcome.objects.filter(candidate=candidate, version__title__code=title_code, voided_on=None)
+    return tuple(
+        standing.SessionOutcome(row.kind, standing.SessionKind(row.session_kind), title_code, row.version.label, row.on)
+        for row in rows.select_related("version").order_by("on", "pk")
+    )
+
+
 def situation(candidate: Candidate, title_code: str, on: date) -> standing.Situation:
-    """The candidate's situation for a title on ``on``: route and training start from the pathway, the VAE
-    file's events. (Holdings and past outcomes come with the deliberation: until then none are recorded.)"""
+    """The candidate's situation for a title on ``on``: route and training start from the pathway, what they
+    hold and their past failures and absences (validated minutes, R-72), the VAE file's events."""
     pathways = [p for p in candidate.pathways.all() if p.title.code == title_code]
     pathway = pathways[0] if pathways else None
-    events: list[standing.Event] = []
+    events: list[standing.Event] = list(outcomes_of(candidate, title_code))
     applications: Sequence[VaeApplication] = [a for a in candidate.vae_applications.all() if a.title.code == title_code]
     for application in applications:
         events.extend(vae_events(application))
@@ -58,6 +85,7 @@ def situation(candidate: Candidate, title_code: str, on: date) -> standing.Situa
         on=on,
         route=standing.Route(pathway.route) if pathway is not None else None,
         training_started_on=started,
+        holdings=holdings_of(candidate, title_code),
         events=tuple(events),
     )
 
