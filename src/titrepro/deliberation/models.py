@@ -4,6 +4,9 @@
     Decision         the jury's decision for one registration (R-70), checked by ``rules.deliberation``
     Minutes          the PV of a session (R-71): its members present, its state, the hash of its content
     Signature        a member's signature of the PV's content (its SHA-256); voided when the content changes
+    DocumentToIssue  a document due after validation (R-72, R-73), for the documents app
+    Appeal           a candidate's gracious appeal (R-82), decided by the authority
+    FraudDecision    the authority's decision on a fraud report (R-80): sanction, withdrawal
 
 A session has one current PV; a corrective PV (after an appeal, R-82) is a new revision of it, the earlier
 ones kept.
@@ -80,6 +83,8 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The day the result was notified to the candidate (the e-mail after validation): the appeal runs from it.
+    notified_on = models.DateField(_("result notified on"), null=True, blank=True)
 
     class Meta:
         ordering = ["registration"]
@@ -163,3 +168,122 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} — {self.assignment}"
+
+
+# After the PV: the documents to issue, appeals, fraud decisions ---------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    """What a validated decision yields (R-73): the title's parchemin, the livret de certification listing
+    the CCPs (on a partial success, or CCPs of a CCP session), the CCS certificate."""
+
+    PARCHEMIN = "parchemin", _("Parchemin (title)")
+    LIVRET = "livret", _("Livret de certification (CCPs)")
+    CCS = "ccs", _("CCS certificate")
+
+
+class IssuanceStatus(models.TextChoices):
+    TO_ISSUE = "to_issue", _("To be issued")
+    ISSUED = "issued", _("Issued")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DocumentToIssue(models.Model):
+    """One document due after a validated PV (R-72, R-73), with everything the document needs in ``data``
+    (the candidate's identity, the title and version, what was awarded, the PV and the session): the
+    documents app issues it."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="documents")
+    registration = models.ForeignKey("exam_sessions.Registration", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    data = models.JSONField(_("what the document states"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=IssuanceStatus.choices, default=IssuanceStatus.TO_ISSUE
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    cancel_reason = models.TextField(_("reason for the cancellation"), blank=True)
+
+    class Meta:
+        ordering = ["minutes", "registration", "kind"]
+        verbose_name = _("document to issue")
+        verbose_name_plural = _("documents to issue")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "registration", "kind"], name="document_to_issue_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} — {self.get_kind_display()}"
+
+
+class AppealStatus(models.TextChoices):
+    FILED = "filed", _("Filed, to be decided")
+    UPHELD = "upheld", _("Upheld: the result changes")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Appeal(models.Model):
+    """A candidate's gracious appeal against the jury's decision (R-82), filed within two months of the
+    notification of the result (``rules.appeals``), decided by the authority. An appeal upheld gives a
+    corrective PV (``corrective``), the earlier one kept."""
+
+    registration = models.ForeignKey("exam_sessions.Registration", on_delete=models.PROTECT, related_name="appeals")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_on = models.DateField(_("filed on"))
+    notified_on = models.DateField(_("result notified on"))
+    last_day = models.DateField(_("last day to appeal"))
+    text = models.TextField(_("grounds"))
+    status = models.CharField(_("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.FILED)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("answer of the authority"), blank=True)
+    corrective = models.ForeignKey(
+        Minutes,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("corrective PV"),
+    )
+
+    class Meta:
+        ordering = ["-filed_on", "pk"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.get_status_display()}"
+
+
+class Sanction(models.TextChoices):
+    NONE = "none", _("No sanction")
+    EXCLUSION = "exclusion", _("Exclusion from the session's tests")
+    BAN = "ban", _("Ban from the sessions")
+
+
+class FraudDecision(models.Model):
+    """The authority's decision on a fraud report (R-80, U-04): a sanction (a ban for a number of years, a
+    parameter), and when the fraud is found after the results, the withdrawal of what was awarded by a
+    reasoned decision (the holdings stay in the history, withdrawn)."""
+
+    registration = models.ForeignKey(
+        "exam_sessions.Registration", on_delete=models.PROTECT, related_name="fraud_decisions"
+    )
+    incident = models.ForeignKey(
+        "exam_sessions.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sanction = models.CharField(_("sanction"), max_length=10, choices=Sanction.choices)
+    ban_until = models.DateField(_("banned until"), null=True, blank=True)
+    withdraws = models.BooleanField(_("withdraws what was awarded"), default=False)
+    reason = models.TextField(_("reasons"))
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-decided_on", "pk"]
+        verbose_name = _("fraud decision")
+        verbose_name_plural = _("fraud decisions")
+
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.get_sanction_display()}"

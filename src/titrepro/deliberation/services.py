@@ -34,7 +34,16 @@ from titrepro.deliberation import facts, queries
 from titrepro.deliberation import minutes as content
 from titrepro.deliberation.lifecycles import MINUTES
 from titrepro.deliberation.messages import refused
-from titrepro.deliberation.models import Decision, EvaluationSheet, Minutes, MinutesStatus, Proposal, Signature
+from titrepro.deliberation.models import (
+    Decision,
+    DocumentKind,
+    DocumentToIssue,
+    EvaluationSheet,
+    Minutes,
+    MinutesStatus,
+    Proposal,
+    Signature,
+)
 from titrepro.rules import deliberation as rules
 from titrepro.sessions.lifecycles import jury_check_of, staff_of
 from titrepro.sessions.models import (
@@ -356,12 +365,24 @@ def validate(user: Any, minutes: Minutes) -> Minutes:
     with the day and the session, the title, the CCS), failures and absences recorded for the resit rules,
     the results become visible; the notices go out after the commit. Two agents at once: one validates, the
     other is told it was validated meanwhile; the holdings are written once (the PV's row is locked)."""
+    from titrepro.deliberation import tasks
+
     with transaction.atomic():
         validated = MINUTES.apply(
             "validate", user, minutes, changes={"validated_at": timezone.now(), "validated_by": user}
         )
         written = write_holdings(validated)
-        record(actor=user, action="minutes.holdings_written", target=validated, data={"holdings": written})
+        documents = queue_documents(validated)
+        record(
+            actor=user,
+            action="minutes.holdings_written",
+            target=validated,
+            data={"holdings": written, "documents": documents},
+        )
+        decisions = list(
+            Decision.objects.filter(registration__session=validated.session_id).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: [tasks.send_result_notice.enqueue(pk) for pk in decisions])
     return validated
 
 
@@ -432,3 +453,83 @@ def write_holdings(minutes: Minutes) -> int:
                 source=source,
             )
     return written
+
+
+def _document_data(minutes: Minutes, registration: Registration, decision: Decision, kind: str) -> dict[str, Any]:
+    """Everything a parchemin, a livret or a CCS certificate states (R-73), as of the validation."""
+    session = minutes.session
+    version = session.version
+    candidate = registration.candidate
+    authority = session.centre.authority
+    ccps = [
+        {"number": c.number, "label": c.label, "rncp_block": c.rncp_block_code}
+        for c in decision.ccps_awarded.order_by("number")
+    ]
+    ccs = session.ccs if kind == DocumentKind.CCS else None
+    return {
+        "kind": kind,
+        "candidate": {
+            "id": candidate.pk,
+            "birth_name": candidate.birth_name,
+            "usual_name": candidate.usual_name,
+            "given_names": candidate.given_names,
+            "birth_date": candidate.birth_date.isoformat(),
+            "birth_place": candidate.birth_place,
+        },
+        "title": {
+            "code": version.title.code,
+            "label": version.title.label,
+            "level": version.title.level,
+            "rncp": version.rncp_code,
+            "version": version.label,
+        },
+        "result": decision.result,
+        "ccps": ccps,
+        "ccs": {"code": ccs.code, "label": ccs.label} if ccs is not None else None,
+        "obtained_on": session.last_day.isoformat(),
+        "session": {"number": session.number, "centre": session.centre.name, "kind": session.kind},
+        "minutes": {
+            "number": minutes.number,
+            "sha256": minutes.sha256,
+            "validated_on": timezone.localdate(minutes.validated_at).isoformat() if minutes.validated_at else None,
+        },
+        "authority": {
+            "name": authority.name,
+            "departement": authority.departement,
+            "signatory_name": authority.signatory_name,
+            "signatory_title": authority.signatory_title,
+        },
+    }
+
+
+def documents_due(session: ExamSession, decision: Decision) -> list[str]:
+    """The documents a decision yields (R-73): the parchemin for a title; the livret de certification for CCPs
+    awarded without the title; the CCS certificate."""
+    result = rules.Result(decision.result)
+    if result is rules.Result.TITLE_AWARDED:
+        return [DocumentKind.PARCHEMIN]
+    if session.kind == SessionKind.CCS:
+        return [DocumentKind.CCS] if result is rules.Result.AWARDED else []
+    if result in (rules.Result.AWARDED, rules.Result.PARTIAL_SUCCESS):
+        return [DocumentKind.LIVRET]
+    return []
+
+
+def queue_documents(minutes: Minutes, registrations: Sequence[Registration] | None = None) -> int:
+    """The "to be issued" entries of a validated PV (or of some of its registrations), one per document due."""
+    entries = []
+    for registration in registrations if registrations is not None else content.registrations_of(minutes):
+        decision = Decision.objects.filter(registration=registration).prefetch_related("ccps_awarded").first()
+        if decision is None or not decision.result:
+            continue
+        for kind in documents_due(minutes.session, decision):
+            entries.append(
+                DocumentToIssue(
+                    minutes=minutes,
+                    registration=registration,
+                    kind=kind,
+                    data=_document_data(minutes, registration, decision, kind),
+                )
+            )
+    DocumentToIssue.objects.bulk_create(entries)
+    return len(entries)

@@ -1,0 +1,63 @@
+"""Background work of the deliberation, run by the task worker: the result notice to each candidate once
+their session's PV is validated (R-72, R-74). The day it is sent is the day the result is notified: the
+appeal's two months run from it (R-82)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from titrepro.core import dating
+from titrepro.core.templatetags.french_dates import french_date
+from titrepro.deliberation.models import Decision, MinutesStatus
+from titrepro.rules import appeals
+
+
+@task()
+def send_result_notice(decision_id: int) -> str:
+    """E-mail the candidate their result with the way to appeal; marks the day of notification."""
+    decision = (
+        Decision.objects.select_related("registration__candidate", "registration__session__version__title")
+        .select_related("registration__session__centre__authority")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None or decision.notified_on is not None:
+        return "skipped"
+    session = decision.registration.session
+    if not session.minutes.filter(status=MinutesStatus.VALIDATED).exists():
+        return "skipped"
+    candidate = decision.registration.candidate
+    with translation.override(settings.LANGUAGE_CODE):
+        today = dating.today()
+        last_day = appeals.appeal_last_day(today, session.centre.authority.departement)
+        if candidate.email:
+            body = "\n\n".join(
+                [
+                    _("Hello %(name)s,") % {"name": candidate.given_names},
+                    _("The jury's decision for exam session %(number)s (%(title)s) is validated: %(result)s.")
+                    % {
+                        "number": session.number,
+                        "title": session.version.title.label,
+                        "result": decision.get_result_display(),
+                    },
+                    _("Your result, its reasons and your provisional result statement are in your candidate space."),
+                    _(
+                        "You may file a gracious appeal against this decision with the authority until %(day)s "
+                        "(two months, R-82), from your space."
+                    )
+                    % {"day": french_date(last_day)},
+                ]
+            )
+            EmailMessage(
+                _("Your result — session %(number)s") % {"number": session.number},
+                body,
+                to=[candidate.email],
+            ).send()
+        with transaction.atomic():
+            Decision.objects.filter(pk=decision.pk, notified_on=None).update(notified_on=today)
+    return "sent" if candidate.email else "no_address"
