@@ -11,6 +11,7 @@ urlpatterns = [
     path("espace/", include("titrepro.directory.urls")),
     path("espace/", include("titrepro.candidates.urls_spaces")),
     path("espace/", include("titrepro.sessions.urls_spaces")),
+    path("espace/", include("titrepro.deliberation.urls_spaces")),
     path("", include("titrepro.core.urls_site")),
     path("", include("titrepro.catalogue.urls")),
 ]

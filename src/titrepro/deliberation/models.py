@@ -251,6 +251,11 @@ class Appeal(models.Model):
         ordering = ["-filed_on", "pk"]
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(status="filed"), name="appeal_one_open_per_registration"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.registration} — {self.get_status_display()}"

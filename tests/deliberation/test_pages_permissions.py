@@ -1,0 +1,121 @@
+"""Permission matrix of the jury's and the centre's deliberation pages (tests/permissions.py).
+
+A jury member's pages show only the sessions they accepted (another member's: 404, any other role: 403, the
+national administrator included); the centre's page is for the session's centre and the national
+administrator. The objects are built for each request, directly: a session of our centre held yesterday, our
+candidate registered and present, our jury member accepted and recorded present. The writes reach the services:
+the centre records who is present (302); the member's decision and signature are refused by the rules (the
+fictional catalogue's candidate has no ECF nor dossier; nothing decided yet to sign): 400.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from tests.factories import today
+from tests.permissions import Audience, PermissionMatrix, Row
+
+from titrepro.deliberation.models import Minutes
+from titrepro.sessions.models import ExamSession, JuryAssignment, Registration
+
+CENTRE = Audience.CENTRE | Audience.NATIONAL
+JURY = Audience.JURY
+
+
+def _session(w: Any) -> ExamSession:
+    found = ExamSession.objects.filter(centre=w.ours.centre).first()
+    if found is not None:
+        return found
+    first = today() - datetime.timedelta(days=1)
+    return ExamSession.objects.create(
+        number=f"{first.year}-069-0009",
+        kind="title",
+        version=w.ours.approval.version,
+        centre=w.ours.centre,
+        approval=w.ours.approval,
+        site_address=w.ours.approval.site_address,
+        first_day=first,
+        last_day=first,
+        capacity=12,
+        status="held",
+        declared_on=first - datetime.timedelta(days=60),
+        convened_on=first - datetime.timedelta(days=40),
+        held_on=first,
+    )
+
+
+def _registration(w: Any) -> Registration:
+    session = _session(w)
+    return Registration.objects.get_or_create(
+        session=session,
+        candidate=w.ours.candidate,
+        defaults={"registered_on": today(), "attendance": "present"},
+    )[0]
+
+
+def _assignment(w: Any) -> JuryAssignment:
+    session = _session(w)
+    assignment = JuryAssignment.objects.get_or_create(
+        session=session,
+        member=w.ours.member,
+        defaults={
+            "first_day": session.first_day,
+            "last_day": session.last_day,
+            "proposed_on": session.first_day - datetime.timedelta(days=50),
+            "status": "accepted",
+            "answered_on": session.first_day - datetime.timedelta(days=45),
+        },
+    )[0]
+    minutes = Minutes.objects.get_or_create(session=session, revision=1, defaults={"number": f"PV-{session.number}"})[0]
+    minutes.present.add(assignment)
+    return assignment
+
+
+def session(w: Any) -> list[int]:
+    _registration(w)
+    _assignment(w)
+    return [_session(w).pk]
+
+
+def sitting(w: Any) -> list[int]:
+    _registration(w)
+    return [_assignment(w).pk]
+
+
+def candidate(w: Any) -> list[int]:
+    return [_assignment(w).pk, _registration(w).pk]
+
+
+class TestDeliberationPagesPermissions(PermissionMatrix):
+    template_prefix = "deliberation/"
+
+    rows: ClassVar[list[Row]] = [
+        Row("deliberation:jury_deliberation", JURY, args=sitting),
+        Row(
+            "deliberation:jury_deliberation",
+            JURY,
+            method="post",
+            args=sitting,
+            body=lambda w: {"action": "sign"},
+            status=400,
+        ),
+        Row("deliberation:jury_candidate", JURY, args=candidate),
+        Row(
+            "deliberation:jury_candidate",
+            JURY,
+            method="post",
+            args=candidate,
+            body=lambda w: {"action": "decide", "result": "failure", "reason": "Compétences non démontrées"},
+            status=400,
+        ),
+        Row("deliberation:centre_deliberation", CENTRE, args=session),
+        Row(
+            "deliberation:centre_deliberation",
+            CENTRE,
+            method="post",
+            args=session,
+            body=lambda w: {"action": "presence", "present": [_assignment(w).pk]},
+            status=302,
+        ),
+    ]
