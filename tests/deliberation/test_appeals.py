@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from tests.deliberation.world import Held, held_session
-from tests.factories import agent_of, make_authority, user_with_role
+from tests.deliberation.world import candidate_user, file, held_session, refusal_of, validated
+from tests.factories import agent_of, make_authority
 from tests.session_world import TSSR_FIRST_DAY
 
-from titrepro.accounts.models import RoleKind
 from titrepro.audit.models import AuditEntry
 from titrepro.candidates.models import ExamOutcome, Holding
 from titrepro.core import dating
@@ -31,45 +30,6 @@ pytestmark = pytest.mark.django_db
 ALL = [1, 2]  # TSSR 2023 has two CCPs
 TSSR = "TP-01351"
 DAY = datetime.date
-
-
-def validated(held: Held, notified_on: datetime.date | None = TSSR_FIRST_DAY) -> Minutes:
-    """The first candidate awarded the title, the second a partial success (CCP 1); the PV signed, submitted and
-    validated on the session's day; both results notified on ``notified_on``."""
-    first, second = held.registrations
-    with dating.replaying(TSSR_FIRST_DAY):
-        juror = held.member_user(0)
-        services.decide(juror, first, result="title_awarded", ccps=ALL, final_interview_held=True)
-        services.decide(
-            juror,
-            second,
-            result="partial_success",
-            ccps=[1],
-            reason="CCP 2 : sauvegarde non maîtrisée.",
-            final_interview_held=True,
-        )
-        minutes = services.current_minutes(held.session)
-        services.sign(held.member_user(0), minutes)
-        services.sign(held.member_user(1), minutes)
-        minutes = services.submit(held.world.staff, minutes)
-        minutes = services.validate(held.world.agent, minutes)
-    Decision.objects.filter(registration__session=held.session).update(notified_on=notified_on)
-    return minutes
-
-
-def candidate_user(registration: Registration) -> Any:
-    return user_with_role(RoleKind.CANDIDATE, candidate=registration.candidate)
-
-
-def file(registration: Registration, on: datetime.date, text: str = "Le jury n’a pas lu mon dossier.") -> Appeal:
-    with dating.replaying(on):
-        return appeals.file_appeal(candidate_user(registration), registration, text=text)
-
-
-def refusal_of(registration: Registration, on: datetime.date) -> Refused:
-    with pytest.raises(Refused) as refused:
-        file(registration, on)
-    return refused.value
 
 
 def held_kinds(registration: Registration) -> set[tuple[str, int | None]]:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from tests.deliberation.test_appeals import held_kinds, validated
-from tests.deliberation.world import held_session
+from tests.deliberation.test_appeals import held_kinds
+from tests.deliberation.world import held_session, validated
 from tests.factories import agent_of, make_authority
 from tests.session_world import TSSR_FIRST_DAY
 
@@ -183,15 +183,15 @@ def test_r81_an_annulled_session_s_results_are_voided(builtin_catalogue: Any) ->
     assert again == fraud.Voided(issued=(issued.pk,))
 
 
-def test_r81_void_results_after_the_sessions_own_annulment(builtin_catalogue: Any) -> None:
-    """Annulled through ``sessions.services.annul_session`` (a convened session with a validated PV may be), then
-    voided: the same result as ``fraud.annul_session``."""
+def test_r81_the_sessions_own_annulment_voids_the_results_in_its_transaction(builtin_catalogue: Any) -> None:
+    """Annulled through ``sessions.services.annul_session`` (a convened session with a validated PV may be): the
+    deliberation, told by ``sessions.signals.session_annulled``, voids what the PV gave in the same transaction;
+    a later ``void_results`` voids nothing more."""
     held = held_session()
     validated(held)
     with dating.replaying(DAY(2026, 6, 2)):
         session = session_services.annul_session(held.world.agent, held.session, reason="Irrégularité.")
-        voided = fraud.void_results(held.world.agent, session, "Irrégularité.")
-    assert len(voided.holdings) == 4
-    assert len(voided.outcomes) == 1
-    assert len(voided.documents) == 2
-    assert not Holding.objects.filter(withdrawn_on=None).exists()
+        assert not Holding.objects.filter(withdrawn_on=None).exists()
+        assert Holding.objects.filter(withdraw_reason="Irrégularité.").count() == 4
+        again = fraud.void_results(held.world.agent, session, "Irrégularité.")
+    assert (again.holdings, again.outcomes, again.documents) == ((), (), ())

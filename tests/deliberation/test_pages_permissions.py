@@ -2,7 +2,7 @@
 
 A jury member's pages show only the sessions they accepted (another member's: 404, any other role: 403, the
 national administrator included); the centre's page is for the session's centre and the national
-administrator. The objects are built for each request, directly: a session of our centre held yesterday, our
+administrator; a candidate's pages show only their own validated results. The objects are built for each request, directly: a session of our centre held yesterday, our
 candidate registered and present, our jury member accepted and recorded present. The writes reach the services:
 the centre records who is present (302); the member's decision and signature are refused by the rules (the
 fictional catalogue's candidate has no ECF nor dossier; nothing decided yet to sign): 400.
@@ -16,11 +16,12 @@ from typing import Any, ClassVar
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
-from titrepro.deliberation.models import Minutes
+from titrepro.deliberation.models import Decision, Minutes
 from titrepro.sessions.models import ExamSession, JuryAssignment, Registration
 
 CENTRE = Audience.CENTRE | Audience.NATIONAL
 JURY = Audience.JURY
+CANDIDATE = Audience.CANDIDATE
 
 
 def _session(w: Any) -> ExamSession:
@@ -72,6 +73,27 @@ def _assignment(w: Any) -> JuryAssignment:
     return assignment
 
 
+def _validated(w: Any) -> Registration:
+    """Our candidate's result, validated and notified today (written directly)."""
+    registration = _registration(w)
+    _assignment(w)
+    Minutes.objects.filter(session=registration.session).update(status="validated")
+    Decision.objects.get_or_create(
+        registration=registration,
+        defaults={"result": "failure", "reason": "Compétences non démontrées", "notified_on": today()},
+    )
+    return registration
+
+
+def result(w: Any) -> list[int]:
+    return [_validated(w).pk]
+
+
+def results(w: Any) -> dict[str, str]:
+    _validated(w)
+    return {}
+
+
 def session(w: Any) -> list[int]:
     _registration(w)
     _assignment(w)
@@ -108,6 +130,16 @@ class TestDeliberationPagesPermissions(PermissionMatrix):
             args=candidate,
             body=lambda w: {"action": "decide", "result": "failure", "reason": "Compétences non démontrées"},
             status=400,
+        ),
+        Row("deliberation:candidate_results", CANDIDATE, query=results, is_list=True),
+        Row("deliberation:candidate_appeal", CANDIDATE, args=result),
+        Row(
+            "deliberation:candidate_appeal",
+            CANDIDATE,
+            method="post",
+            args=result,
+            body=lambda w: {"text": "Mon dossier n’a pas été lu."},
+            status=302,
         ),
         Row("deliberation:centre_deliberation", CENTRE, args=session),
         Row(

@@ -11,14 +11,21 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+from tests.factories import user_with_role
 from tests.session_world import TSSR_FIRST_DAY, TSSR_REPLAYED_DAY, TssrWorld, make_tssr_world
 
+from titrepro.accounts.models import RoleKind
 from titrepro.candidates.models import InTrainingAssessment
 from titrepro.catalogue.models import CCP
 from titrepro.core import dating
-from titrepro.deliberation import services
+from titrepro.core.refusals import Refused
+from titrepro.deliberation import appeals, services
+from titrepro.deliberation.models import Appeal, Decision, Minutes
 from titrepro.sessions import services as session_services
 from titrepro.sessions.models import ExamSession, JuryAssignment, Registration
+
+ALL = [1, 2]  # TSSR 2023 has two CCPs
 
 
 @dataclass
@@ -66,3 +73,42 @@ def held_session(*, candidates: int = 2, members: int = 2, ecf: bool = True, pre
             services.record_presence(w.staff, session, jury)
     session.refresh_from_db()
     return Held(w, session, list(session.registrations.order_by("pk")), jury)
+
+
+def validated(held: Held, notified_on: datetime.date | None = TSSR_FIRST_DAY) -> Minutes:
+    """The first candidate awarded the title, the second a partial success (CCP 1); the PV signed, submitted and
+    validated on the session's day; both results notified on ``notified_on``."""
+    first, second = held.registrations
+    with dating.replaying(TSSR_FIRST_DAY):
+        juror = held.member_user(0)
+        services.decide(juror, first, result="title_awarded", ccps=ALL, final_interview_held=True)
+        services.decide(
+            juror,
+            second,
+            result="partial_success",
+            ccps=[1],
+            reason="CCP 2 : sauvegarde non maîtrisée.",
+            final_interview_held=True,
+        )
+        minutes = services.current_minutes(held.session)
+        services.sign(held.member_user(0), minutes)
+        services.sign(held.member_user(1), minutes)
+        minutes = services.submit(held.world.staff, minutes)
+        minutes = services.validate(held.world.agent, minutes)
+    Decision.objects.filter(registration__session=held.session).update(notified_on=notified_on)
+    return minutes
+
+
+def candidate_user(registration: Registration) -> Any:
+    return user_with_role(RoleKind.CANDIDATE, candidate=registration.candidate)
+
+
+def file(registration: Registration, on: datetime.date, text: str = "Le jury n’a pas lu mon dossier.") -> Appeal:
+    with dating.replaying(on):
+        return appeals.file_appeal(candidate_user(registration), registration, text=text)
+
+
+def refusal_of(registration: Registration, on: datetime.date) -> Refused:
+    with pytest.raises(Refused) as refused:
+        file(registration, on)
+    return refused.value

@@ -8,3 +8,11 @@ class DeliberationConfig(AppConfig):
     name = "titrepro.deliberation"
     label = "deliberation"
     verbose_name = _("Deliberation")
+
+    def ready(self) -> None:
+        from titrepro.deliberation.fraud import voided_on_annulment
+        from titrepro.deliberation.workspace import register_all
+        from titrepro.sessions.signals import session_annulled
+
+        register_all()
+        session_annulled.connect(voided_on_annulment, dispatch_uid="deliberation.voided_on_annulment")

@@ -34,7 +34,14 @@ from titrepro.audit.services import record
 from titrepro.candidates.models import Candidate, ExamOutcome, Holding
 from titrepro.core import dating
 from titrepro.core.refusals import Refused
-from titrepro.deliberation.models import DocumentToIssue, FraudDecision, IssuanceStatus, Sanction
+from titrepro.deliberation.models import (
+    DocumentToIssue,
+    FraudDecision,
+    IssuanceStatus,
+    Minutes,
+    MinutesStatus,
+    Sanction,
+)
 from titrepro.rules.dates import add_years
 from titrepro.rules.parameters import DEFAULT
 from titrepro.sessions import queries
@@ -264,9 +271,13 @@ def void_results(user: Any, session: ExamSession, reason: str) -> Voided:
 
 
 def annul_session(user: Any, session: ExamSession, *, reason: str) -> ExamSession:
-    """The authority annuls the session (``sessions.services.annul_session``, R-81) and, in the same transaction,
-    voids what its validated PVs gave (``void_results``)."""
-    with transaction.atomic():
-        annulled = session_services.annul_session(user, session, reason=reason)
-        void_results(user, annulled, reason)
-    return annulled
+    """The authority annuls the session (``sessions.services.annul_session``, R-81); what its validated PVs gave
+    is voided in the same transaction (``voided_on_annulment``, connected to ``sessions.signals``)."""
+    return session_services.annul_session(user, session, reason=reason)
+
+
+def voided_on_annulment(sender: Any, *, session: ExamSession, user: Any, reason: str, **kwargs: Any) -> None:
+    """``sessions.signals.session_annulled``: void the results of the annulled session (``void_results``), when
+    a PV of it was validated (before that, there are none)."""
+    if Minutes.objects.filter(session=session, status__in=(MinutesStatus.VALIDATED, MinutesStatus.SUPERSEDED)).exists():
+        void_results(user, session, reason)

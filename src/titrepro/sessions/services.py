@@ -33,7 +33,7 @@ from titrepro.rules.standing import SessionKind as RulesKind
 from titrepro.rules.standing import TitleIndex
 from titrepro.rules.timetable import MIN_LUNCH_MINUTES, NOT_FOUND_IN_TIME, Infeasibility, Slot, check, hard
 from titrepro.rules.timetable_solver import FEASIBLE, OPTIMAL, Settings, solve
-from titrepro.sessions import facts, queries, timetable
+from titrepro.sessions import facts, queries, signals, timetable
 from titrepro.sessions.lifecycles import CONVOCATION, JURY, REGISTRATION, SESSION, coverage_of
 from titrepro.sessions.models import (
     BUSY_JURY_STATES,
@@ -202,6 +202,8 @@ def annul_session(user: Any, session: ExamSession, *, reason: str) -> ExamSessio
         )
         _stop_pending_convocations(session)
         _queue_notices(session, "annulled")
+        # The deliberation voids what the session's validated PVs gave, in this transaction.
+        signals.session_annulled.send(sender=ExamSession, session=session, user=user, reason=reason)
     return session
 
 
