@@ -2,7 +2,8 @@
 
 A jury member's pages show only the sessions they accepted (another member's: 404, any other role: 403, the
 national administrator included); the centre's page is for the session's centre and the national
-administrator; a candidate's pages show only their own validated results. The objects are built for each request, directly: a session of our centre held yesterday, our
+administrator; a candidate's pages show only their own validated results; the authority's appeal and fraud
+pages are for the agents of the centre's authority and the national administrator. The objects are built for each request, directly: a session of our centre held yesterday, our
 candidate registered and present, our jury member accepted and recorded present. The writes reach the services:
 the centre records who is present (302); the member's decision and signature are refused by the rules (the
 fictional catalogue's candidate has no ECF nor dossier; nothing decided yet to sign): 400.
@@ -16,12 +17,13 @@ from typing import Any, ClassVar
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
-from titrepro.deliberation.models import Decision, Minutes
+from titrepro.deliberation.models import Appeal, Decision, Minutes
 from titrepro.sessions.models import ExamSession, JuryAssignment, Registration
 
 CENTRE = Audience.CENTRE | Audience.NATIONAL
 JURY = Audience.JURY
 CANDIDATE = Audience.CANDIDATE
+AUTHORITY = Audience.AUTHORITY | Audience.NATIONAL
 
 
 def _session(w: Any) -> ExamSession:
@@ -94,6 +96,29 @@ def results(w: Any) -> dict[str, str]:
     return {}
 
 
+def _appeal(w: Any) -> Appeal:
+    registration = _validated(w)
+    return Appeal.objects.get_or_create(
+        registration=registration,
+        defaults={
+            "filed_by": w.ours.learner,
+            "filed_on": today(),
+            "notified_on": today(),
+            "last_day": today() + datetime.timedelta(days=61),
+            "text": "Mon dossier n’a pas été lu.",
+        },
+    )[0]
+
+
+def appeal(w: Any) -> list[int]:
+    return [_appeal(w).pk]
+
+
+def appeals(w: Any) -> dict[str, str]:
+    _appeal(w)
+    return {}
+
+
 def session(w: Any) -> list[int]:
     _registration(w)
     _assignment(w)
@@ -139,6 +164,25 @@ class TestDeliberationPagesPermissions(PermissionMatrix):
             method="post",
             args=result,
             body=lambda w: {"text": "Mon dossier n’a pas été lu."},
+            status=302,
+        ),
+        Row("deliberation:authority_appeal_list", AUTHORITY, query=appeals, is_list=True),
+        Row("deliberation:authority_appeal_detail", AUTHORITY, args=appeal),
+        Row(
+            "deliberation:authority_appeal_detail",
+            AUTHORITY,
+            method="post",
+            args=appeal,
+            body=lambda w: {"upheld": "0", "answer": "La délibération a suivi le référentiel."},
+            status=302,
+        ),
+        Row("deliberation:authority_fraud_decision", AUTHORITY, args=result),
+        Row(
+            "deliberation:authority_fraud_decision",
+            AUTHORITY,
+            method="post",
+            args=result,
+            body=lambda w: {"sanction": "ban", "reason": "Téléphone consulté pendant l’épreuve."},
             status=302,
         ),
         Row("deliberation:centre_deliberation", CENTRE, args=session),

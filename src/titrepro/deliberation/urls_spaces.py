@@ -3,12 +3,13 @@
 
 from django.urls import URLPattern, URLResolver
 
-from titrepro.deliberation.views import authority, candidate, centre, jury
+from titrepro.deliberation.views import authority, authority_appeals, candidate, centre, jury
 
 app_name = "deliberation"
 urlpatterns: list[URLPattern | URLResolver] = [
     *jury.urlpatterns,
     *centre.urlpatterns,
     *authority.urlpatterns,
+    *authority_appeals.urlpatterns,
     *candidate.urlpatterns,
 ]
