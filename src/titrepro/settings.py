@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "titrepro.candidates",
     "titrepro.sessions",  # label exam_sessions (Django's own app is "sessions")
     "titrepro.deliberation",
+    "titrepro.reports",  # statistics, charts, exports (reads only)
     "titrepro.demo",
 ]
 

@@ -15,7 +15,8 @@ from django.test import override_settings
 from titrepro.accounts import otp
 from titrepro.accounts.models import STAFF_KINDS, Role, RoleKind, TotpDevice
 from titrepro.audit.services import verify
-from titrepro.candidates.models import Candidate, Pathway
+from titrepro.candidates.models import Candidate, Holding, Pathway
+from titrepro.deliberation.models import Decision, DocumentToIssue, Minutes
 from titrepro.demo.world import PASSWORD, build, codes
 from titrepro.directory.models import Approval, ApprovedCentre, Authority, Habilitation, JuryMember
 from titrepro.rules import timetable as rules
@@ -69,6 +70,18 @@ def test_the_convened_and_the_held_sessions_are_planned() -> None:
     late = TimetableSlot.objects.filter(planned_start__isnull=False)
     assert late.count() == 1
     assert late.get().registration.attendance == "late"
+
+
+def test_the_held_session_is_deliberated_and_validated() -> None:
+    """Results, holdings and documents to issue have something to show; every member present signed."""
+    build()
+    minutes = Minutes.objects.get(status="validated")
+    assert minutes.session.status == "held"
+    results = set(Decision.objects.filter(registration__session=minutes.session).values_list("result", flat=True))
+    assert {"absent", "partial_success", "failure", "title_awarded"} <= results
+    assert Holding.objects.filter(kind="title").exists()
+    assert DocumentToIssue.objects.filter(minutes=minutes).count() >= 2
+    assert minutes.signatures.filter(voided_at=None).count() == minutes.present.count() >= 2
 
 
 def test_refused_outside_development() -> None:

@@ -6,7 +6,8 @@ services on the days each step would have happened (``core.dating.replaying``), 
     convened   in 35 days, candidat001 among the candidates, planned (the convocations give each candidate's
                times, the demo jury member sees their day): the worker sends the queued convocations
     held       10 days ago, one day: four members accepted, planned, attendance recorded (one absent, one
-               late: their part starts on arrival and keeps its end), a fraud report
+               late: their part starts on arrival and keeps its end), a fraud report; deliberated, its PV signed,
+               submitted and validated three days later (``demo.deliberation``)
     cancelled  by the centre; annulled by the authority, with their reasons
 
 A step that the rules refuse for a given candidate or member (a pathway started after the session,
@@ -24,6 +25,7 @@ from titrepro.candidates.models import Candidate
 from titrepro.catalogue.models import Title, TitleVersion
 from titrepro.core.dating import replaying
 from titrepro.core.refusals import Refused
+from titrepro.demo import deliberation as demo_deliberation
 from titrepro.directory.models import ApprovedCentre, JuryMember
 from titrepro.rules.timetable_solver import Settings
 from titrepro.sessions import services
@@ -155,6 +157,10 @@ def build(
                 registration=held.registrations.order_by("pk")[2],
             )
         services.hold_session(staff, held)
+    from titrepro.demo.world import PASSWORD  # world builds this module's sessions: imported when it runs
+
+    with suppress(Refused):  # a candidate the rules refuse (a missing dossier...): the demo goes without results
+        demo_deliberation.deliberate(staff, agent, held, PASSWORD)
 
     with replaying(today - timedelta(days=12)):
         cancelled = _session(staff, centre, version, today + timedelta(days=50))
