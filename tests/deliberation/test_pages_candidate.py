@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.core.test_pdf import pypdf_text
 from tests.deliberation.world import candidate_user, held_session, validated
 from tests.helpers import login_as
 from tests.session_world import TSSR_FIRST_DAY
@@ -29,6 +30,7 @@ def test_the_result_shows_once_validated_with_its_last_day_to_appeal(builtin_cat
         services.decide(held.member_user(0), second, result="failure", reason="Aucune compétence démontrée.")
         page = login_as(client, user).get(reverse("deliberation:candidate_results"))
     assert 'id="no-result"' in page.content.decode()
+    assert client.get(reverse("deliberation:candidate_result_statement", args=[second.pk])).status_code == 404
 
     held = held_session()
     validated(held, notified_on=datetime.date(2026, 5, 6))
@@ -40,6 +42,10 @@ def test_the_result_shows_once_validated_with_its_last_day_to_appeal(builtin_cat
         assert f'id="result-{second.pk}" data-result="partial_success"' in html
         assert "sauvegarde non maîtrisée" in html
         assert 'data-last-day="2026-07-07"' in html
+        statement = client.get(reverse("deliberation:candidate_result_statement", args=[second.pk]))
+        assert statement.status_code == 200
+        assert statement["Content-Type"] == "application/pdf"
+        assert second.candidate.birth_name.upper() in " ".join(pypdf_text(statement.content).split()).upper()
         filed = client.post(
             reverse("deliberation:candidate_appeal", args=[second.pk]), {"text": "Le CCP 2 figure dans mon dossier."}
         )

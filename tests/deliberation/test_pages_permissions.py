@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
+from django.utils import timezone
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
+from titrepro.deliberation import minutes as content
 from titrepro.deliberation.models import Appeal, Decision, Minutes
 from titrepro.sessions.models import ExamSession, JuryAssignment, Registration
 
@@ -79,11 +81,16 @@ def _validated(w: Any) -> Registration:
     """Our candidate's result, validated and notified today (written directly)."""
     registration = _registration(w)
     _assignment(w)
-    Minutes.objects.filter(session=registration.session).update(status="validated")
-    Decision.objects.get_or_create(
+    _decision, created = Decision.objects.get_or_create(
         registration=registration,
         defaults={"result": "failure", "reason": "Compétences non démontrées", "notified_on": today()},
     )
+    if created:
+        minutes = Minutes.objects.get(session=registration.session)
+        document = content.content(minutes)
+        Minutes.objects.filter(pk=minutes.pk).update(
+            status="validated", content=document, sha256=content.digest(document), validated_at=timezone.now()
+        )
     return registration
 
 
@@ -158,6 +165,7 @@ class TestDeliberationPagesPermissions(PermissionMatrix):
         ),
         Row("deliberation:candidate_results", CANDIDATE, query=results, is_list=True),
         Row("deliberation:candidate_appeal", CANDIDATE, args=result),
+        Row("deliberation:candidate_result_statement", CANDIDATE, args=result),
         Row(
             "deliberation:candidate_appeal",
             CANDIDATE,

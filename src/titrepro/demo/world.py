@@ -265,10 +265,10 @@ def build(today: date | None = None) -> list[Account]:
         )
         # The members of the deliberated session sign in their own name: their accounts are listed too.
         listed = {user.pk for _kind, user, _scope, _staff in accounts}
-        for role in Role.objects.filter(kind=RoleKind.JURY_MEMBER).select_related("user", "jury_member"):
-            if role.user_id not in listed:
-                accounts.append(("jury member", role.user, str(role.jury_member), False))
-                listed.add(role.user_id)
+        for jury_role in Role.objects.filter(kind=RoleKind.JURY_MEMBER).select_related("user", "jury_member"):
+            if jury_role.user_id not in listed:
+                accounts.append(("jury member", jury_role.user, str(jury_role.jury_member), False))
+                listed.add(jury_role.user_id)
 
         # What `titrepro settle` does every day: approvals past their end expire, files unanswered
         # two months are accepted by silence.

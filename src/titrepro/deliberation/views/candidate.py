@@ -23,7 +23,7 @@ from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
-from titrepro.deliberation import appeals
+from titrepro.deliberation import appeals, documents
 from titrepro.deliberation.models import Appeal, Decision, MinutesStatus
 from titrepro.sessions import queries
 from titrepro.sessions.models import Registration
@@ -110,7 +110,26 @@ def candidate_appeal(request: HttpRequest, registration: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def candidate_result_statement(request: HttpRequest, registration: int) -> HttpResponse:
+    """The provisional result statement (PDF), right after validation (R-72); 404 before."""
+    found = get_scoped_or_404(queries.own_registrations(request.user), pk=registration)
+    try:
+        content = documents.render_result_statement(found)
+    except documents.NoStatement:
+        raise Http404 from None
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="releve-provisoire-{found.session.number}.pdf"'
+    return response
+
+
 urlpatterns = [
     path("candidat/resultats/", candidate_results, name="candidate_results"),
     path("candidat/resultats/<int:registration>/recours/", candidate_appeal, name="candidate_appeal"),
+    path(
+        "candidat/resultats/<int:registration>/releve.pdf",
+        candidate_result_statement,
+        name="candidate_result_statement",
+    ),
 ]
