@@ -44,6 +44,25 @@ def _label(actor: Any) -> str:
     return f"{actor.get_username()} ({full})" if full else str(actor.get_username())
 
 
+# The key of the PostgreSQL advisory lock that makes writers of the log take turns (any constant of the project's).
+HEAD_LOCK = 0x7469_7472  # "titr"
+
+
+def _locked_head() -> AuditEntry | None:
+    """The last entry, read once no other transaction may append: the next sequence number is then ours.
+
+    On PostgreSQL a transaction-level advisory lock, taken before the read: locking the last row instead
+    (``SELECT ... FOR UPDATE``) is not enough, since a writer that waited on it reads, once it is freed, the
+    same row again and not the one just appended, and would reuse its sequence number. SQLite has one writer
+    at a time: the row lock is all it needs."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HEAD_LOCK])
+        return AuditEntry.objects.order_by("-sequence").first()
+    return AuditEntry.objects.select_for_update().order_by("-sequence").first()
+
+
 def record(
     *,
     actor: Any,
@@ -56,14 +75,14 @@ def record(
     a stable English code such as ``approval.suspended``), on what, why, and details.
 
     Must run inside the service's transaction (the entry commits or rolls back with
-    the change it records). The last entry is locked so two writers cannot chain
+    the change it records). Writers take turns (``_locked_head``) so two cannot chain
     onto the same predecessor. The entry carries the MAC of its hash; after the
     commit, every ``TITREPRO_AUDIT_CHECKPOINT_EVERY``-th entry (every one by
     default) anchors the head of the log in the checkpoint file (``checkpoint``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
-    last = AuditEntry.objects.select_for_update().order_by("-sequence").first()
+    last = _locked_head()
     entry = AuditEntry(
         sequence=(last.sequence + 1) if last else 1,
         at=timezone.now(),
