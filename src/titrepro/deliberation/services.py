@@ -365,76 +365,91 @@ def validate(user: Any, minutes: Minutes) -> Minutes:
     with the day and the session, the title, the CCS), failures and absences recorded for the resit rules,
     the results become visible; the notices go out after the commit. Two agents at once: one validates, the
     other is told it was validated meanwhile; the holdings are written once (the PV's row is locked)."""
-    from titrepro.deliberation import tasks
-
     with transaction.atomic():
         validated = MINUTES.apply(
             "validate", user, minutes, changes={"validated_at": timezone.now(), "validated_by": user}
         )
-        written = write_holdings(validated)
-        documents = queue_documents(validated)
+        decisions = _decisions_of(validated)
+        written = write_holdings(validated, decisions)
+        documents = queue_documents(validated, decisions=decisions)
         record(
             actor=user,
             action="minutes.holdings_written",
             target=validated,
             data={"holdings": written, "documents": documents},
         )
-        decisions = list(
-            Decision.objects.filter(registration__session=validated.session_id).values_list("pk", flat=True)
-        )
-        transaction.on_commit(lambda: [tasks.send_result_notice.enqueue(pk) for pk in decisions])
+        transaction.on_commit(lambda: _send_notices(validated.pk))
     return validated
 
 
-def write_holdings(minutes: Minutes) -> int:
-    """What each decision of the validated PV gives the candidate (``rules.deliberation.awards``)."""
+def _send_notices(minutes_id: int) -> None:
+    """Queue the PV's result notices after the validation's commit: one task for the PV."""
+    from titrepro.deliberation import tasks
+
+    tasks.send_result_notices.enqueue(minutes_id)
+
+
+def _decisions_of(minutes: Minutes, registrations: Sequence[Registration] | None = None) -> list[Decision]:
+    """The decisions of the PV's candidates (or of some of them), each with its CCPs, in one read."""
+    listed = registrations if registrations is not None else content.registrations_of(minutes)
+    by_registration = {
+        d.registration_id: d
+        for d in Decision.objects.filter(registration__in=listed)
+        .exclude(result="")
+        .order_by()
+        .prefetch_related("ccps_awarded")
+    }
+    decisions = []
+    for registration in listed:
+        decision = by_registration.get(registration.pk)
+        if decision is not None:
+            decision.registration = registration
+            decisions.append(decision)
+    return decisions
+
+
+def _numbers(decision: Decision) -> frozenset[int]:
+    return frozenset(c.number for c in decision.ccps_awarded.all())
+
+
+def write_holdings(minutes: Minutes, decisions: Sequence[Decision] | None = None) -> int:
+    """What each decision of the validated PV gives the candidate (``rules.deliberation.awards``): its holdings
+    (a CCP already held is not written twice) and, for the resit rules, its failure or absence; a few queries
+    for the whole PV."""
     session = minutes.session
     version = session.version
     obtained_on = session.last_day
     source = _("PV %(number)s, session %(session)s") % {"number": minutes.number, "session": session.number}
     ccps = {c.number: c for c in CCP.objects.filter(version=version)}
-    written = 0
-    for registration in content.registrations_of(minutes):
-        decision = Decision.objects.filter(registration=registration).prefetch_related("ccps_awarded").first()
-        if decision is None or not decision.result:
-            continue
-        candidate = registration.candidate
-        result = rules.Result(decision.result)
-        awarded = rules.awards(
-            rules.Decision(result, frozenset(c.number for c in decision.ccps_awarded.all())),
-            facts.awards_evidence(session),
+    decisions = list(decisions) if decisions is not None else _decisions_of(minutes)
+    candidates = [d.registration.candidate_id for d in decisions]
+    already = set(
+        Holding.objects.filter(candidate__in=candidates, ccp__in=ccps.values(), withdrawn_on=None).values_list(
+            "candidate_id", "ccp_id"
         )
-        holdings = [
-            Holding(
-                candidate=candidate,
-                kind=HoldingKind.CCP,
-                version=version,
-                ccp=ccps[number],
-                obtained_on=obtained_on,
-                source=source,
-            )
+    )
+    evidence = facts.awards_evidence(session)
+    holdings: list[Holding] = []
+    outcomes: list[ExamOutcome] = []
+    for decision in decisions:
+        candidate = decision.registration.candidate
+        result = rules.Result(decision.result)
+        awarded = rules.awards(rules.Decision(result, _numbers(decision)), evidence)
+        written = {
+            "candidate": candidate,
+            "version": version,
+            "obtained_on": obtained_on,
+            "source": source,
+        }
+        holdings += [
+            Holding(kind=HoldingKind.CCP, ccp=ccps[number], **written)
             for number in sorted(awarded.ccps)
-            if not Holding.objects.filter(candidate=candidate, ccp=ccps[number], withdrawn_on=None).exists()
+            if (candidate.pk, ccps[number].pk) not in already
         ]
         if awarded.title:
-            holdings.append(
-                Holding(
-                    candidate=candidate, kind=HoldingKind.TITLE, version=version, obtained_on=obtained_on, source=source
-                )
-            )
+            holdings.append(Holding(kind=HoldingKind.TITLE, **written))
         if awarded.ccs and session.ccs is not None:
-            holdings.append(
-                Holding(
-                    candidate=candidate,
-                    kind=HoldingKind.CCS,
-                    version=version,
-                    ccs=session.ccs,
-                    obtained_on=obtained_on,
-                    source=source,
-                )
-            )
-        Holding.objects.bulk_create(holdings)
-        written += len(holdings)
+            holdings.append(Holding(kind=HoldingKind.CCS, ccs=session.ccs, **written))
         # What the resit rules count (R-13, R-14): an absence; a failure, or a title session not passed.
         outcome = None
         if result in rules.ABSENT_RESULTS:
@@ -444,15 +459,19 @@ def write_holdings(minutes: Minutes) -> int:
         ):
             outcome = OutcomeKind.FAILURE
         if outcome is not None:
-            ExamOutcome.objects.create(
-                candidate=candidate,
-                kind=outcome,
-                session_kind=session.kind,
-                version=version,
-                on=obtained_on,
-                source=source,
+            outcomes.append(
+                ExamOutcome(
+                    candidate=candidate,
+                    kind=outcome,
+                    session_kind=session.kind,
+                    version=version,
+                    on=obtained_on,
+                    source=source,
+                )
             )
-    return written
+    Holding.objects.bulk_create(holdings)
+    ExamOutcome.objects.bulk_create(outcomes)
+    return len(holdings)
 
 
 def _document_data(minutes: Minutes, registration: Registration, decision: Decision, kind: str) -> dict[str, Any]:
@@ -463,7 +482,7 @@ def _document_data(minutes: Minutes, registration: Registration, decision: Decis
     authority = session.centre.authority
     ccps = [
         {"number": c.number, "label": c.label, "rncp_block": c.rncp_block_code}
-        for c in decision.ccps_awarded.order_by("number")
+        for c in sorted(decision.ccps_awarded.all(), key=lambda c: c.number)
     ]
     ccs = session.ccs if kind == DocumentKind.CCS else None
     return {
@@ -515,21 +534,20 @@ def documents_due(session: ExamSession, decision: Decision) -> list[str]:
     return []
 
 
-def queue_documents(minutes: Minutes, registrations: Sequence[Registration] | None = None) -> int:
+def queue_documents(
+    minutes: Minutes, registrations: Sequence[Registration] | None = None, decisions: Sequence[Decision] | None = None
+) -> int:
     """The "to be issued" entries of a validated PV (or of some of its registrations), one per document due."""
-    entries = []
-    for registration in registrations if registrations is not None else content.registrations_of(minutes):
-        decision = Decision.objects.filter(registration=registration).prefetch_related("ccps_awarded").first()
-        if decision is None or not decision.result:
-            continue
-        for kind in documents_due(minutes.session, decision):
-            entries.append(
-                DocumentToIssue(
-                    minutes=minutes,
-                    registration=registration,
-                    kind=kind,
-                    data=_document_data(minutes, registration, decision, kind),
-                )
-            )
+    decisions = list(decisions) if decisions is not None else _decisions_of(minutes, registrations)
+    entries = [
+        DocumentToIssue(
+            minutes=minutes,
+            registration=decision.registration,
+            kind=kind,
+            data=_document_data(minutes, decision.registration, decision, kind),
+        )
+        for decision in decisions
+        for kind in documents_due(minutes.session, decision)
+    ]
     DocumentToIssue.objects.bulk_create(entries)
     return len(entries)

@@ -18,7 +18,24 @@ from titrepro.rules import appeals
 
 
 @task()
+def send_result_notices(minutes_id: int) -> dict[str, int]:
+    """The result notices of a validated PV, one e-mail per candidate (one task for the PV: the validation
+    queues one row, not one per candidate); how many were sent, had no address, were skipped."""
+    counts: dict[str, int] = {}
+    decisions = Decision.objects.filter(registration__session__minutes=minutes_id).exclude(result="")
+    for pk in decisions.order_by("pk").values_list("pk", flat=True):
+        outcome = notify(pk)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+@task()
 def send_result_notice(decision_id: int) -> str:
+    """One candidate's notice (sent again by hand, or after an appeal)."""
+    return notify(decision_id)
+
+
+def notify(decision_id: int) -> str:
     """E-mail the candidate their result with the way to appeal; marks the day of notification."""
     decision = (
         Decision.objects.select_related("registration__candidate", "registration__session__version__title")
