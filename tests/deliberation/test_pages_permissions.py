@@ -15,6 +15,7 @@ import datetime
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from tests.deliberation.permission_world import held_yesterday
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
@@ -29,25 +30,7 @@ AUTHORITY = Audience.AUTHORITY | Audience.NATIONAL
 
 
 def _session(w: Any) -> ExamSession:
-    found = ExamSession.objects.filter(centre=w.ours.centre).first()
-    if found is not None:
-        return found
-    first = today() - datetime.timedelta(days=1)
-    return ExamSession.objects.create(
-        number=f"{first.year}-069-0009",
-        kind="title",
-        version=w.ours.approval.version,
-        centre=w.ours.centre,
-        approval=w.ours.approval,
-        site_address=w.ours.approval.site_address,
-        first_day=first,
-        last_day=first,
-        capacity=12,
-        status="held",
-        declared_on=first - datetime.timedelta(days=60),
-        convened_on=first - datetime.timedelta(days=40),
-        held_on=first,
-    )
+    return held_yesterday(w, "0009")
 
 
 def _registration(w: Any) -> Registration:
