@@ -3,9 +3,12 @@ signed and submitted, signatures voided by a change, validation writing the hold
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.http import Http404
 from tests.deliberation.world import held_session
 from tests.session_world import TSSR_FIRST_DAY
@@ -137,3 +140,24 @@ def test_the_authority_returns_a_pv_with_a_reason(builtin_catalogue: Any) -> Non
     assert minutes.return_reason == "Motif du CCP 2 à préciser."
     assert minutes.signatures.filter(voided_at=None).count() == 0
     assert not Holding.objects.exists()
+
+
+def test_titrepro_record_shows_the_ccps_the_validated_pv_awarded(builtin_catalogue: Any) -> None:
+    """After validation the candidate's record is what the standing engine reads: ``titrepro record`` prints
+    the holdings with their source and the standing computed from them (CCP 2 still missing)."""
+    held = held_session()
+    with dating.replaying(TSSR_FIRST_DAY):
+        _deliberated(held)
+        minutes = services.current_minutes(held.session)
+        services.sign(held.member_user(0), minutes)
+        services.sign(held.member_user(1), minutes)
+        services.validate(held.world.agent, services.submit(held.world.staff, minutes))
+    second = held.registrations[1]
+    out = io.StringIO()
+    call_command("record", str(second.candidate.pk), "--title", "TP-01351", "--on", "2026-06-01", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert [(h["kind"], h["ccp"]) for h in answer["holdings"]] == [("ccp", 1)]
+    assert minutes.number in answer["holdings"][0]["source"]
+    assert [o["kind"] for o in answer["outcomes"]] == ["failure"]
+    option = next(o for o in answer["standing"]["options"] if o["version"] == "2023")
+    assert (option["held"], option["missing"]) == ([1], [2])
