@@ -5,6 +5,7 @@ one refused with the computed last day."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -46,6 +47,15 @@ def test_the_result_shows_once_validated_with_its_last_day_to_appeal(builtin_cat
         assert statement.status_code == 200
         assert statement["Content-Type"] == "application/pdf"
         assert second.candidate.birth_name.upper() in " ".join(pypdf_text(statement.content).split()).upper()
+        link = re.search(r'id="simulate-TP-01351" href="([^"]+)"', html)
+        assert link is not None
+        simulated = client.get(link.group(1).replace("&amp;", "&"))
+        assert simulated.status_code == 200
+        # The record is in the form: CCP 1 held since the session; the result says CCP 2 is missing.
+        simulation = simulated.content.decode()
+        assert 'name="v2023_ccp1" id="id_v2023_ccp1" checked' in simulation
+        assert 'id="result"' in simulation
+        assert "Il vous manque le CCP 2 – Maintenir l’infrastructure" in simulation
         filed = client.post(
             reverse("deliberation:candidate_appeal", args=[second.pk]), {"text": "Le CCP 2 figure dans mon dossier."}
         )

@@ -8,6 +8,7 @@ role 403); a result shows once its session's PV is validated, never before.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,11 +16,15 @@ from django.contrib.messages import success
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.candidates.models import ExamOutcome, Holding, HoldingKind
+from titrepro.catalogue.simulator import SIMULATE
+from titrepro.core import dating
 from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
@@ -63,6 +68,41 @@ def _row(user: Any, registration: Registration) -> dict[str, Any] | None:
     }
 
 
+def simulator_link(candidate: Any, title_code: str, on: Any) -> str:
+    """ "Simuler mon parcours" filled from the candidate's record: route, training start, the CCPs and the title
+    held (not withdrawn), the last failure or absence at a title session; the page computes from there."""
+    params: dict[str, str] = {"title": title_code, "shown": title_code, "on": on.isoformat(), SIMULATE: "1"}
+    pathway = candidate.pathways.filter(title__code=title_code).order_by("pk").first()
+    if pathway is not None:
+        params["route"] = pathway.route
+        if pathway.started_on:
+            params["training_started_on"] = pathway.started_on.isoformat()
+    held = Holding.objects.filter(candidate=candidate, version__title__code=title_code, withdrawn_on=None)
+    for holding in held.select_related("version", "ccp"):
+        if holding.kind == HoldingKind.CCP and holding.ccp is not None:
+            name = f"v{slugify(holding.version.label) or holding.version.pk}_ccp{holding.ccp.number}"
+            params[name] = "on"
+            params[f"{name}_on"] = holding.obtained_on.isoformat()
+        elif holding.kind == HoldingKind.TITLE:
+            params["title_held"] = "on"
+            params["title_held_on"] = holding.obtained_on.isoformat()
+    outcome = (
+        ExamOutcome.objects.filter(
+            candidate=candidate, version__title__code=title_code, voided_on=None, session_kind="title"
+        )
+        .select_related("version")
+        .order_by("-on", "-pk")
+        .first()
+    )
+    if outcome is not None:
+        params |= {
+            "outcome": outcome.kind,
+            "outcome_on": outcome.on.isoformat(),
+            "outcome_version": outcome.version.label,
+        }
+    return f"{reverse('catalogue:simulator')}?{urlencode(params)}"
+
+
 def _list_crumb() -> tuple[str, str]:
     return _("My results"), reverse("deliberation:candidate_results")
 
@@ -72,10 +112,16 @@ def _list_crumb() -> tuple[str, str]:
 def candidate_results(request: HttpRequest) -> HttpResponse:
     registrations = queries.own_registrations(request.user).order_by("-session__first_day", "pk")
     rows = [row for row in (_row(request.user, r) for r in registrations) if row is not None]
+    titles = dict.fromkeys((r["session"].version.title.code, r["session"].version.title.label) for r in rows)
+    today = dating.today()
+    simulations = [
+        {"code": code, "label": label, "url": simulator_link(rows[0]["registration"].candidate, code, today)}
+        for code, label in titles
+    ]
     return render(
         request,
         "deliberation/candidate/results.html",
-        {"rows": rows, "breadcrumb": crumbs((_list_crumb()[0], ""))},
+        {"rows": rows, "simulations": simulations, "breadcrumb": crumbs((_list_crumb()[0], ""))},
     )
 
 
