@@ -78,10 +78,10 @@ def test_two_agents_validating_at_once_one_wins_the_other_is_told_and_holdings_a
     clock = Clock()
     real_write_holdings = services.write_holdings
 
-    def slow_write_holdings(validated: Minutes) -> int:
+    def slow_write_holdings(validated: Minutes, *args: Any, **kwargs: Any) -> int:
         clock.holding_from.append(time.monotonic())
         time.sleep(HOLD)
-        written = real_write_holdings(validated)
+        written = real_write_holdings(validated, *args, **kwargs)
         clock.holding_until.append(time.monotonic())
         return written
 
