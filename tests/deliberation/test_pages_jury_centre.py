@@ -8,12 +8,15 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tests.core.test_pdf import pypdf_text
 from tests.deliberation.world import held_session
 from tests.helpers import login_as
 from tests.session_world import TSSR_FIRST_DAY
 
+from titrepro.candidates.models import ProfessionalPortfolio
 from titrepro.core import dating
 from titrepro.deliberation import services
 from titrepro.deliberation.models import Decision, EvaluationSheet, MinutesStatus
@@ -80,6 +83,40 @@ def test_a_member_in_conflict_does_not_see_the_candidate(builtin_catalogue: Any,
         assert f'data-registration="{first.pk}"' not in page.content.decode()
         assert member.get(_candidate_page(held, 2, first)).status_code == 404
         assert member.post(_candidate_page(held, 2, first), {"action": "decide", "result": "absent"}).status_code == 404
+        _upload_portfolio(first)
+        dossier = reverse("deliberation:jury_portfolio_file", args=[held.jury[2].pk, first.pk])
+        assert member.get(dossier).status_code == 404
+
+
+def _upload_portfolio(registration: Any) -> ProfessionalPortfolio:
+    return ProfessionalPortfolio.objects.create(
+        candidate=registration.candidate,
+        title=registration.session.version.title,
+        file=SimpleUploadedFile("dp.pdf", b"%PDF-1.7\n% DP of the candidate\n%%EOF\n", content_type="application/pdf"),
+        declaration_on_honour=True,
+        signed_on=TSSR_FIRST_DAY,
+    )
+
+
+def test_a_member_opens_the_uploaded_dossier_professionnel(builtin_catalogue: Any, client: Client) -> None:
+    """R-52: the jury reads the DP the candidate uploaded; without one, the file's link is not there and its URL 404."""
+    held = held_session()
+    first, second = held.registrations
+    _upload_portfolio(first)
+    member = login_as(client, held.member_user(0))
+    with dating.replaying(TSSR_FIRST_DAY):
+        html = member.get(_candidate_page(held, 0, first)).content.decode()
+        dossier = reverse("deliberation:jury_portfolio_file", args=[held.jury[0].pk, first.pk])
+        assert f'href="{dossier}"' in html
+        response = member.get(dossier)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.getvalue().startswith(b"%PDF-1.7\n% DP of the candidate")
+        assert 'id="portfolio-file"' not in member.get(_candidate_page(held, 0, second)).content.decode()
+        assert (
+            member.get(reverse("deliberation:jury_portfolio_file", args=[held.jury[0].pk, second.pk])).status_code
+            == 404
+        )
 
 
 def test_the_centre_records_who_is_present_and_submits_the_signed_pv(builtin_catalogue: Any, client: Client) -> None:
@@ -104,3 +141,18 @@ def test_the_centre_records_who_is_present_and_submits_the_signed_pv(builtin_cat
     assert minutes.status == MinutesStatus.SUBMITTED
     page = client.get(url)
     assert 'data-status="submitted"' in page.content.decode()
+    pdf = reverse("deliberation:centre_minutes_pdf", args=[held.session.pk])
+    assert f'href="{pdf}"' in page.content.decode()
+    response = client.get(pdf)
+    assert response.status_code == 200
+    text = pypdf_text(response.content)
+    assert minutes.number in text
+    assert str(first.candidate).split()[0] in text
+
+
+def test_the_centre_has_no_pv_pdf_before_submission(builtin_catalogue: Any, client: Client) -> None:
+    held = held_session()
+    staff = login_as(client, held.world.staff)
+    page = staff.get(reverse("deliberation:centre_deliberation", args=[held.session.pk]))
+    assert 'id="minutes-pdf"' not in page.content.decode()
+    assert staff.get(reverse("deliberation:centre_minutes_pdf", args=[held.session.pk])).status_code == 404

@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from tests.deliberation.permission_world import held_yesterday
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
+from titrepro.candidates.models import ProfessionalPortfolio
 from titrepro.deliberation import minutes as content
 from titrepro.deliberation.models import Appeal, Decision, Minutes
 from titrepro.sessions.models import ExamSession, JuryAssignment, Registration
@@ -124,6 +126,35 @@ def candidate(w: Any) -> list[int]:
     return [_assignment(w).pk, _registration(w).pk]
 
 
+def portfolio(w: Any) -> list[int]:
+    """The member's candidate, with a dossier professionnel uploaded for the session's title (a PDF file)."""
+    registration = _registration(w)
+    ProfessionalPortfolio.objects.get_or_create(
+        candidate=registration.candidate,
+        title=registration.session.version.title,
+        replaced_at=None,
+        defaults={
+            "file": SimpleUploadedFile("dp.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf"),
+            "declaration_on_honour": True,
+            "signed_on": today(),
+        },
+    )
+    return [_assignment(w).pk, registration.pk]
+
+
+def submitted(w: Any) -> list[int]:
+    """The session, its PV submitted to the authority (its content frozen, written directly)."""
+    registration = _registration(w)
+    _assignment(w)
+    minutes = Minutes.objects.get(session=registration.session)
+    if minutes.status == "deliberating":
+        document = content.content(minutes)
+        Minutes.objects.filter(pk=minutes.pk).update(
+            status="submitted", content=document, sha256=content.digest(document), submitted_at=timezone.now()
+        )
+    return [registration.session_id]
+
+
 class TestDeliberationPagesPermissions(PermissionMatrix):
     template_prefix = "deliberation/"
 
@@ -146,6 +177,8 @@ class TestDeliberationPagesPermissions(PermissionMatrix):
             body=lambda w: {"action": "decide", "result": "failure", "reason": "Compétences non démontrées"},
             status=400,
         ),
+        Row("deliberation:jury_portfolio_file", JURY, args=portfolio),
+        Row("deliberation:centre_minutes_pdf", CENTRE, args=submitted),
         Row("deliberation:candidate_results", CANDIDATE, query=results, is_list=True),
         Row("deliberation:candidate_appeal", CANDIDATE, args=result),
         Row("deliberation:candidate_result_statement", CANDIDATE, args=result),

@@ -4,6 +4,7 @@ sending day starts the appeal's two months (R-82)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -59,3 +60,34 @@ def test_validation_queues_the_documents_and_the_worker_notifies_each_candidate(
     # No address: nothing sent, the notification day still recorded (the result is in the candidate's space).
     assert Decision.objects.get(registration=second).notified_on == TSSR_FIRST_DAY
     assert not [m for m in mail.outbox if m.to == [""]]
+
+
+def test_the_worker_sends_the_candidate_the_authority_s_answer_to_their_appeal(builtin_catalogue: Any) -> None:
+    """R-82: dismissed or upheld, the candidate reads the answer by e-mail, with the further recourse."""
+    from tests.deliberation.world import ALL, file, validated
+
+    from titrepro.deliberation import appeals as appeal_services
+
+    held = held_session()
+    validated(held)
+    first, second = held.registrations
+    run_worker()
+    mail.outbox.clear()
+    dismissed = file(first, TSSR_FIRST_DAY + datetime.timedelta(days=10))
+    upheld = file(second, TSSR_FIRST_DAY + datetime.timedelta(days=10))
+    with dating.replaying(TSSR_FIRST_DAY + datetime.timedelta(days=20)):
+        appeal_services.decide_appeal(held.world.agent, dismissed, upheld=False, answer="Décision motivée, maintenue.")
+        appeal_services.decide_appeal(
+            held.world.agent, upheld, upheld=True, answer="Le CCP 2 était acquis.", result="title_awarded", ccps=ALL
+        )
+    assert run_worker() == 2
+    by_address = {m.to[0]: m for m in mail.outbox}
+    rejected = by_address[first.candidate.email]
+    assert rejected.subject == f"Réponse à votre recours — session {held.session.number}"
+    assert "rejeté" in rejected.body
+    assert "Décision motivée, maintenue." in rejected.body
+    assert "tribunal administratif" in rejected.body
+    accepted = by_address[second.candidate.email].body
+    assert "Titre obtenu" in accepted
+    assert "Le CCP 2 était acquis." in accepted
+    assert upheld.registration.session.minutes.get(revision=2).number in accepted

@@ -255,14 +255,17 @@ def decide_appeal(
         )
     today = dating.today()
     if not upheld:
-        return APPEAL.apply(
-            "dismiss",
-            user,
-            appeal,
-            on=today,
-            reason=answer,
-            changes={"decided_on": today, "decided_by": user, "answer": answer},
-        )
+        with transaction.atomic():
+            dismissed = APPEAL.apply(
+                "dismiss",
+                user,
+                appeal,
+                on=today,
+                reason=answer,
+                changes={"decided_on": today, "decided_by": user, "answer": answer},
+            )
+            transaction.on_commit(lambda: _send_answer(dismissed.pk))
+        return dismissed
     if not result:
         raise Refused("appeal_result_missing", _("An appeal upheld changes the result: choose the new one."), "result")
     try:
@@ -319,6 +322,7 @@ def decide_appeal(
         )
         issued = fraud.issued_documents(session, registration)
         queued = services.queue_documents(corrective, [registration])
+        transaction.on_commit(lambda: _send_answer(locked.pk))
         return APPEAL.apply(
             "uphold",
             user,
@@ -336,6 +340,12 @@ def decide_appeal(
                 "documents": {"cancelled": cancelled, "already_issued": issued, "queued": queued},
             },
         )
+
+
+def _send_answer(appeal_id: int) -> None:
+    from titrepro.deliberation import tasks
+
+    tasks.send_appeal_answer.enqueue(appeal_id)
 
 
 def _summary(decision: Decision) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Background work of the deliberation, run by the task worker: the result notice to each candidate once
-their session's PV is validated (R-72, R-74). The day it is sent is the day the result is notified: the
-appeal's two months run from it (R-82)."""
+their session's PV is validated (R-72, R-74) — the day it is sent is the day the result is notified: the
+appeal's two months run from it (R-82) — and the authority's answer to an appeal."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from titrepro.core import dating
 from titrepro.core.templatetags.french_dates import french_date
-from titrepro.deliberation.models import Decision, MinutesStatus
+from titrepro.deliberation.models import Appeal, AppealStatus, Decision, MinutesStatus
 from titrepro.rules import appeals
 
 
@@ -78,3 +78,52 @@ def notify(decision_id: int) -> str:
         with transaction.atomic():
             Decision.objects.filter(pk=decision.pk, notified_on=None).update(notified_on=today)
     return "sent" if candidate.email else "no_address"
+
+
+@task()
+def send_appeal_answer(appeal_id: int) -> str:
+    """E-mail the candidate the authority's answer to their appeal (R-82): dismissed, or upheld with the new
+    result and the corrective PV; and the way to go further (the administrative court, two months)."""
+    appeal = (
+        Appeal.objects.select_related("registration__candidate", "registration__session__version__title")
+        .select_related("corrective")
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None or appeal.status == AppealStatus.FILED:
+        return "skipped"
+    registration = appeal.registration
+    candidate = registration.candidate
+    if not candidate.email:
+        return "no_address"
+    session = registration.session
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("Hello %(name)s,") % {"name": candidate.given_names},
+            _(
+                "The authority answered the appeal you filed on %(filed)s against the result of session %(number)s (%(title)s)."
+            )
+            % {"filed": french_date(appeal.filed_on), "number": session.number, "title": session.version.title.label},
+        ]
+        if appeal.status == AppealStatus.UPHELD:
+            decision = Decision.objects.filter(registration=registration).first()
+            lines.append(
+                _("Your appeal is upheld: the result is now %(result)s (corrective PV %(number)s).")
+                % {
+                    "result": decision.get_result_display() if decision is not None else "—",
+                    "number": appeal.corrective.number if appeal.corrective is not None else "—",
+                }
+            )
+        else:
+            lines.append(_("Your appeal is dismissed: the jury's decision stands."))
+        lines += [
+            _("The authority's answer:") + "\n" + appeal.answer,
+            _("The answer and your result are in your candidate space."),
+            _("You may contest this decision before the administrative court within two months of receiving it."),
+        ]
+        EmailMessage(
+            _("Answer to your appeal — session %(number)s") % {"number": session.number},
+            "\n\n".join(lines),
+            to=[candidate.email],
+        ).send()
+    return "sent"

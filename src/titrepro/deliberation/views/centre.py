@@ -13,19 +13,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
+from titrepro.deliberation import documents, services
 from titrepro.deliberation import minutes as content
-from titrepro.deliberation import services
 from titrepro.deliberation.forms import PresenceForm
 from titrepro.deliberation.lifecycles import MINUTES
-from titrepro.deliberation.models import Decision, MinutesStatus
+from titrepro.deliberation.models import Decision, Minutes, MinutesStatus
 from titrepro.deliberation.views.jury import decision_row
 from titrepro.sessions import queries
-from titrepro.sessions.models import JuryStatus
+from titrepro.sessions.models import ExamSession, JuryStatus
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -77,6 +77,7 @@ def centre_deliberation(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [decision_row(r, decisions.get(r.pk)) for r in registrations],
             "signatures": list(minutes.signatures.select_related("assignment__member").order_by("signed_at", "pk")),
             "sha256": sha,
+            "pdf": _printed(session) is not None,
             "submit": MINUTES.can("submit", request.user, minutes),
             "deliberating": minutes.status == MinutesStatus.DELIBERATING,
             "refusal": refusal,
@@ -91,6 +92,32 @@ def centre_deliberation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _printed(session: ExamSession) -> Minutes | None:
+    """The session's last PV that left the centre (submitted, validated or superseded): its content is frozen."""
+    return (
+        Minutes.objects.filter(session=session)
+        .exclude(status=MinutesStatus.DELIBERATING)
+        .select_related("session__centre__authority", "session__version__title", "validated_by")
+        .order_by("-revision")
+        .first()
+    )
+
+
+@login_required
+@require_GET
+def centre_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's last submitted PV as a PDF (``deliberation.documents``); none submitted yet: 404."""
+    session = get_scoped_or_404(queries.managed_sessions(request.user), pk=pk)
+    minutes = _printed(session)
+    if minutes is None:
+        raise Http404
+    response = HttpResponse(documents.render_minutes(minutes), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{minutes.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 urlpatterns = [
     path("centre/sessions/<int:pk>/deliberation/", centre_deliberation, name="centre_deliberation"),
+    path("centre/sessions/<int:pk>/deliberation/pv/", centre_minutes_pdf, name="centre_minutes_pdf"),
 ]

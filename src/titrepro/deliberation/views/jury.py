@@ -12,14 +12,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import success
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from titrepro.accounts import otp
 from titrepro.accounts.permissions import get_scoped_or_404
+from titrepro.candidates.files import portfolio_response
 from titrepro.candidates.models import InTrainingAssessment, ProfessionalPortfolio
 from titrepro.catalogue.models import CCP
 from titrepro.core.pages import crumbs
@@ -250,7 +251,33 @@ def jury_candidate(request: HttpRequest, pk: int, registration: int) -> HttpResp
     )
 
 
+@login_required
+@require_GET
+def jury_portfolio_file(request: HttpRequest, pk: int, registration: int) -> FileResponse:
+    """The candidate's current dossier professionnel for the session's title (R-52), as a PDF attachment; a
+    candidate the member is linked with (R-64), or one without an uploaded DP, is 404."""
+    assignment = _sitting(request, pk)
+    found = next((r for r in _free_registrations(assignment) if r.pk == registration), None)
+    if found is None:
+        raise Http404
+    portfolio = (
+        ProfessionalPortfolio.objects.filter(
+            candidate=found.candidate_id, title=assignment.session.version.title_id, replaced_at=None
+        )
+        .select_related("title")
+        .first()
+    )
+    if portfolio is None:
+        raise Http404
+    return portfolio_response(portfolio)
+
+
 urlpatterns = [
     path("jury/deliberation/<int:pk>/", jury_deliberation, name="jury_deliberation"),
     path("jury/deliberation/<int:pk>/candidats/<int:registration>/", jury_candidate, name="jury_candidate"),
+    path(
+        "jury/deliberation/<int:pk>/candidats/<int:registration>/dossier/",
+        jury_portfolio_file,
+        name="jury_portfolio_file",
+    ),
 ]
