@@ -26,7 +26,7 @@ from titrepro.deliberation import minutes as content
 from titrepro.deliberation import queries, services
 from titrepro.deliberation.models import Decision, EvaluationSheet, Minutes, MinutesStatus
 from titrepro.sessions import services as session_services
-from titrepro.sessions.models import Registration
+from titrepro.sessions.models import Incident, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +250,52 @@ def test_the_authority_dismisses_an_appeal_and_returns_a_pv(builtin_catalogue: A
     assert dismissed.status_code == 200, dismissed.content
     assert (dismissed.json()["status"], dismissed.json()["answer"]) == ("dismissed", "La décision est motivée.")
     assert Minutes.objects.get(session=held.session).status == MinutesStatus.VALIDATED
+
+
+def test_the_authority_decides_on_a_fraud_report_by_the_api(builtin_catalogue: Any, client: Client) -> None:
+    """R-80: a reasoned ban on the report the centre recorded; the withdrawal of a title found obtained by fraud;
+    another registration's report is 404."""
+    held = held_session()
+    first, second = held.registrations
+    agent = Api(client, held.world.agent)
+    report = Incident.objects.create(
+        session=held.session,
+        kind="fraud",
+        registration=first,
+        occurred_on=TSSR_FIRST_DAY,
+        text="Notes cachées dans la calculatrice.",
+        recorded_by=held.world.staff,
+    )
+    with dating.replaying(TSSR_FIRST_DAY):
+        services.validate(held.world.agent, deliberated(held))
+    with dating.replaying(datetime.date(2026, 6, 10)):
+        blank = agent.post("deliberation_fraud_decide", first.pk, body={"sanction": "ban", "reason": " "})
+        assert (blank.status_code, blank.json()["code"]) == (422, "fraud_reason_missing")
+        elsewhere = agent.post(
+            "deliberation_fraud_decide",
+            second.pk,
+            body={"sanction": "none", "reason": "Rien.", "incident_id": report.pk},
+        )
+        assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "incident_not_found")
+        banned = agent.post(
+            "deliberation_fraud_decide",
+            first.pk,
+            body={"sanction": "ban", "reason": "Fraude avérée.", "withdraws": True, "ban_years": 2},
+        )
+    assert banned.status_code == 201, banned.content
+    decision = banned.json()
+    assert (decision["sanction"], decision["ban_until"], decision["incident_id"], decision["withdraws"]) == (
+        "ban",
+        "2028-06-10",
+        report.pk,
+        True,
+    )
+    assert not Holding.objects.filter(candidate=first.candidate, withdrawn_on=None).exists()
+    assert Holding.objects.filter(candidate=first.candidate).count() == 3  # withdrawn, kept in the history
+    listed_decisions = agent.get("deliberation_fraud_list", first.pk).json()
+    assert [d["id"] for d in listed_decisions] == [decision["id"]]
+    staff = Api(client, held.world.staff)
+    assert staff.get("deliberation_fraud_list", first.pk).status_code == 403
 
 
 # R-64: a member in conflict ---------------------------------------------------------------------

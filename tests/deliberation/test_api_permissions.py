@@ -196,4 +196,14 @@ class TestDeliberationApiPermissions(PermissionMatrix):
             args=appeal,
             body=lambda w: {"upheld": False, "answer": "L’absence est constatée."},
         ),
+        # Fraud.
+        Row("api:deliberation_fraud_list", AUTHORITY, args=registration("validated")),
+        Row(
+            "api:deliberation_fraud_decide",
+            AUTHORITY,
+            method="post",
+            args=registration("validated"),
+            body=lambda w: {"sanction": "ban", "reason": "Téléphone consulté pendant l’épreuve."},
+            status=201,
+        ),
     ]

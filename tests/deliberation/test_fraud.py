@@ -61,8 +61,13 @@ def test_r80_a_ban_runs_for_the_parameter_s_years_from_the_decision(
         assert fraud.decide_fraud(agent, second, sanction="ban", reason="Complicité.").ban_until == DAY(2028, 6, 10)
         excluded = fraud.decide_fraud(agent, second, sanction="exclusion", reason="Exclu de l’épreuve.")
         assert excluded.ban_until is None
+        # The candidate is banned until the latest of their bans (sessions.services.register refuses them).
+        first.candidate.refresh_from_db()
+        assert first.candidate.banned_until == DAY(2029, 6, 10)
     with dating.replaying(DAY(2028, 2, 29)):
         assert fraud.decide_fraud(agent, first, sanction="ban", reason="Bissextile.").ban_until == DAY(2030, 2, 28)
+    first.candidate.refresh_from_db()
+    assert first.candidate.banned_until == DAY(2030, 2, 28)
     entry = AuditEntry.objects.filter(action="fraud.decided", object_id=str(ban.pk)).get()
     assert (entry.data["sanction"], entry.data["ban_until"], entry.data["incident"]) == (
         "ban",

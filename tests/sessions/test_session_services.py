@@ -15,18 +15,21 @@ from tests.factories import (
     agent_of,
     centre_staff,
     make_accommodation,
+    make_approval,
     make_authority,
     make_candidate,
     make_centre,
     make_habilitation,
     make_jury_member,
     make_link,
+    make_pathway,
     today,
 )
 from tests.session_world import AHEAD, World, make_world
 
 from titrepro.audit.services import history
-from titrepro.core.dating import replaying
+from titrepro.candidates.models import Candidate
+from titrepro.core.dating import french_date, replaying
 from titrepro.core.refusals import Conflict, Refused
 from titrepro.directory.models import ApprovalStatus
 from titrepro.sessions import services
@@ -281,6 +284,49 @@ def test_a_withdrawn_registration_stays_with_its_reason(world: World) -> None:
     )
     with pytest.raises(Refused, match="registration_not_active"):
         services.withdraw_registration(world.staff, withdrawn, reason="Encore")
+
+
+def test_r80_a_candidate_banned_by_a_fraud_decision_is_refused_until_the_ban_ends_at_any_centre(world: World) -> None:
+    """R-80: the ban (written by the authority's fraud decision, ``deliberation.fraud``) bars every session whose
+    first day is on or before its last day; the person is the same at another centre (same identity)."""
+    candidate = world.candidate()
+    first_day = world.first_day()
+    Candidate.objects.filter(pk=candidate.pk).update(banned_until=first_day)
+    candidate.refresh_from_db()
+    during = world.draft()
+    with pytest.raises(Refused) as refused:
+        services.register(world.staff, during, candidate)
+    assert refused.value.code == "registration_banned"
+    assert refused.value.message == (
+        f"{candidate} est interdit(e) de session jusqu’au {french_date(first_day)} par une décision de fraude (R-80)."
+    )
+    outcomes = services.register_many(world.staff, during, [candidate, world.candidate()])
+    assert [o.refusal.code if o.refusal else "ok" for o in outcomes] == ["registration_banned", "ok"]
+    after = world.draft(ahead=AHEAD + 1)
+    assert services.register(world.staff, after, candidate).status == "registered"
+
+    # The same person, a candidate of another centre: banned there too.
+    other = make_centre()
+    make_approval(centre=other, version=world.approval.version)
+    elsewhere = make_candidate(
+        centre=other,
+        birth_name=candidate.birth_name,
+        given_names=candidate.given_names,
+        birth_date=candidate.birth_date,
+    )
+    make_pathway(candidate=elsewhere)
+    session = services.create_session(
+        centre_staff(other),
+        other,
+        kind="title",
+        version=world.approval.version,
+        first_day=first_day,
+        last_day=first_day,
+        site_address="2 rue de l’Exemple, 69000 Lyon",
+        capacity=12,
+    )
+    with pytest.raises(Refused, match="registration_banned"):
+        services.register(centre_staff(other), session, elsewhere)
 
 
 def test_another_centre_cannot_register_into_the_session(world: World) -> None:

@@ -39,6 +39,9 @@ class Candidate(models.Model):
         "directory.ApprovedCentre", on_delete=models.PROTECT, related_name="candidates", verbose_name=_("centre")
     )
     identity_key = models.CharField(_("identity key"), max_length=400, editable=False, default="")
+    # Written by the authority's fraud decision (R-80, deliberation.fraud): no registration for a session whose
+    # first day is on or before it, at any centre (the same person: ``identity_key``).
+    banned_until = models.DateField(_("banned from the sessions until"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["birth_name", "given_names"]

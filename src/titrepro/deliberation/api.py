@@ -13,7 +13,7 @@ Who does what:
   that candidate is not in the PV's ``content.candidates`` they read;
 - the centre's staff (or the national administrator): the members present, the submission (R-71);
 - an agent of the centre's authority (or the national administrator): the validation or the return (R-72), the
-  answer to an appeal (R-82);
+  answer to an appeal (R-82), the decisions on fraud (R-80);
 - the candidate: their own validated result, and their appeal.
 
 The PV opens with the deliberation (from the first day of a convened or held session): before, a session has
@@ -39,23 +39,25 @@ from titrepro.catalogue.models import Competence
 from titrepro.core import dating
 from titrepro.core.api import READ_ERRORS, WRITE_ERRORS, Id
 from titrepro.core.refusals import NotFound
-from titrepro.deliberation import appeals, queries, services
+from titrepro.deliberation import appeals, fraud, queries, services
 from titrepro.deliberation import minutes as content
 from titrepro.deliberation.lifecycles import MINUTES
 from titrepro.deliberation.models import (
     Appeal,
     Decision,
     EvaluationSheet,
+    FraudDecision,
     Minutes,
     MinutesStatus,
     Proposal,
     Result,
+    Sanction,
     Signature,
 )
 from titrepro.sessions import queries as session_queries
 from titrepro.sessions.api import MoveOut
 from titrepro.sessions.lifecycles import jury_check_of
-from titrepro.sessions.models import ExamSession, JuryAssignment, JuryStatus, Registration
+from titrepro.sessions.models import ExamSession, IncidentKind, JuryAssignment, JuryStatus, Registration
 
 router = Router(auth=api_auth, tags=["deliberation"])
 
@@ -240,6 +242,27 @@ class AppealOut(Schema):
     corrective: str | None = Field(..., description="The number of the corrective PV of an appeal upheld.")
 
 
+class FraudDecisionIn(Schema):
+    sanction: Sanction
+    reason: Text = Field(..., description="The reasons: a fraud decision is reasoned (R-80).")
+    withdraws: bool = Field(False, description="Withdraw what the session gave (fraud found after the results).")
+    ban_years: int | None = Field(
+        None, ge=1, le=10, description="The ban's length in years; the parameter fraud_ban_years by default (U-04)."
+    )
+    incident_id: int | None = Field(None, description="The fraud report decided on; the last one by default.")
+
+
+class FraudDecisionOut(Schema):
+    id: int
+    registration_id: int
+    incident_id: int | None
+    sanction: str
+    ban_until: date | None = Field(..., description="The last day of the ban from the sessions.")
+    withdraws: bool
+    reason: str
+    decided_on: date
+
+
 class ResultOut(Schema):
     registration_id: int
     session_id: int
@@ -376,6 +399,19 @@ def _appeal(appeal: Appeal) -> dict[str, Any]:
         "decided_on": appeal.decided_on,
         "answer": appeal.answer,
         "corrective": appeal.corrective.number if appeal.corrective is not None else None,
+    }
+
+
+def _fraud(decision: FraudDecision) -> dict[str, Any]:
+    return {
+        "id": decision.pk,
+        "registration_id": decision.registration_id,
+        "incident_id": decision.incident_id,
+        "sanction": decision.sanction,
+        "ban_until": decision.ban_until,
+        "withdraws": decision.withdraws,
+        "reason": decision.reason,
+        "decided_on": decision.decided_on,
     }
 
 
@@ -698,3 +734,53 @@ def decide_appeal(request: HttpRequest, appeal_id: Id, payload: AppealDecisionIn
         reason=payload.reason,
     )
     return Status(200, _appeal(Appeal.objects.select_related("corrective").get(pk=appeal.pk)))
+
+
+# Fraud (R-80) --------------------------------------------------------------------------------------
+
+
+def _authority_registration(request: HttpRequest, registration_id: int) -> Registration:
+    rows = Registration.objects.filter(session__in=session_queries.authority_sessions(request.user))
+    return get_scoped_or_404(rows.select_related("candidate", "session__centre"), pk=registration_id)
+
+
+@router.get(
+    "/registrations/{int:registration_id}/fraud-decisions",
+    response={200: list[FraudDecisionOut], **READ_ERRORS},
+    url_name="deliberation_fraud_list",
+    summary="The authority's decisions on a candidate's fraud reports (authority agent)",
+)
+def list_fraud_decisions(request: HttpRequest, registration_id: Id) -> Status[list[dict[str, Any]]]:
+    registration = _authority_registration(request, registration_id)
+    return Status(200, [_fraud(d) for d in registration.fraud_decisions.order_by("decided_on", "pk")])
+
+
+@router.post(
+    "/registrations/{int:registration_id}/fraud-decisions",
+    response={201: FraudDecisionOut, **WRITE_ERRORS},
+    url_name="deliberation_fraud_decide",
+    summary="Decide on a fraud report: a sanction, and the withdrawal of what was awarded (authority agent)",
+)
+def decide_fraud(request: HttpRequest, registration_id: Id, payload: FraudDecisionIn) -> Status[dict[str, Any]]:
+    """A ban runs from the day of the decision (``ban_until``); the candidate is then refused at registration for
+    any session starting on or before it. ``withdraws``: everything the session gave is withdrawn with the
+    reasons (422 ``fraud_nothing_to_withdraw`` when it gave nothing). ``incident_id``: one of the registration's
+    fraud reports (another is 404)."""
+    registration = _authority_registration(request, registration_id)
+    reports = registration.incidents.filter(kind=IncidentKind.FRAUD).order_by("occurred_on", "pk")
+    if payload.incident_id is not None:
+        incident = reports.filter(pk=payload.incident_id).first()
+        if incident is None:
+            raise NotFound("incident_not_found", _("No fraud report of this candidate has this number."))
+    else:
+        incident = reports.last()
+    decision = fraud.decide_fraud(
+        request.user,
+        registration,
+        sanction=payload.sanction.value,
+        reason=payload.reason,
+        withdraws=payload.withdraws,
+        incident=incident,
+        ban_years=payload.ban_years,
+    )
+    return Status(201, _fraud(decision))

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from titrepro.accounts.permissions import ensure_in
@@ -195,6 +195,8 @@ def decide_fraud(
             decided_on=today,
             decided_by=user,
         )
+        if decision.ban_until is not None:
+            _ban(registration, decision.ban_until)
         record(
             actor=user,
             action="fraud.decided",
@@ -214,6 +216,15 @@ def decide_fraud(
             },
         )
     return decision
+
+
+def _ban(registration: Registration, until: date) -> None:
+    """The candidate may not be registered for a session starting on or before ``until`` (a later ban of the same
+    person keeps the later day)."""
+    candidate = registration.candidate
+    Candidate.objects.filter(pk=candidate.pk).filter(Q(banned_until=None) | Q(banned_until__lt=until)).update(
+        banned_until=until
+    )
 
 
 # Annulment (R-81) --------------------------------------------------------------------------------------------------

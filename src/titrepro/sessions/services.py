@@ -235,6 +235,7 @@ class _Batch:
         self.taken = Registration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
         self.session_ccps = list(session.ccps.all()) if session.kind == SessionKind.CCP else []
         self.busy: dict[int, Registration] = {}  # candidate id -> overlapping registration (``_busy_registrations``)
+        self.bans: dict[int, date] = {}  # candidate id -> last day of a ban running on the first day (``_bans``)
 
     def eligibility(self, candidate: Candidate, ccps: tuple[int, ...]) -> tuple[Refused | None, bool]:
         session = self.session
@@ -275,6 +276,18 @@ class _Batch:
 CANDIDATE_PREFETCH = ("pathways__title", "vae_applications__title", "accommodations")
 
 
+def _bans(candidates: Iterable[Candidate], session: ExamSession) -> dict[int, date]:
+    """Each candidate banned from the sessions on the session's first day (R-80): the ban's last day. A ban
+    follows the person (``identity_key``), whichever centre registered them; one query."""
+    keys = {c.identity_key: c.pk for c in candidates if c.identity_key}
+    rows = (
+        Candidate.objects.filter(identity_key__in=list(keys), banned_until__gte=session.first_day)
+        .values_list("identity_key", "banned_until")
+        .order_by("banned_until")
+    )
+    return {keys[key]: until for key, until in rows}
+
+
 def _busy_registrations(candidate_ids: Iterable[int], session: ExamSession) -> dict[int, Registration]:
     """Each candidate's active registration on days that overlap the session's, in one query; this
     session's own registration first when there is one (a duplicate, then, not an overlap)."""
@@ -309,6 +322,14 @@ def _register_one(user: Any, candidate: Candidate, ccps: Sequence[CCP], batch: _
         raise Conflict(
             "registration_duplicate",
             _("%(person)s is already registered for this session.") % {"person": candidate},
+            "candidate",
+        )
+    banned = batch.bans.get(candidate.pk)
+    if banned is not None:
+        raise Refused(
+            "registration_banned",
+            _("%(person)s is banned from the sessions until %(day)s by a fraud decision (R-80).")
+            % {"person": candidate, "day": french_date(banned)},
             "candidate",
         )
     if batch.taken >= session.capacity:
@@ -363,6 +384,7 @@ def register(user: Any, session: ExamSession, candidate: Candidate, *, ccps: Seq
         batch = _Batch(_locked(session))
         fresh = Candidate.objects.prefetch_related(*CANDIDATE_PREFETCH).get(pk=candidate.pk)
         batch.busy = _busy_registrations([fresh.pk], batch.session)
+        batch.bans = _bans([fresh], batch.session)
         return _register_one(user, fresh, ccps, batch, today)
 
 
@@ -379,6 +401,7 @@ def register_many(user: Any, session: ExamSession, candidates: Iterable[Candidat
         if len(found) != len(set(wanted)):
             raise Http404  # a candidate outside the user's scope is as unknown as a missing one
         batch.busy = _busy_registrations(found, batch.session)
+        batch.bans = _bans(found.values(), batch.session)
         for pk in wanted:
             candidate = found[pk]
             # No savepoint per candidate: every refusal is raised before anything is written, and the
