@@ -285,7 +285,7 @@ def _bans(candidates: Iterable[Candidate], session: ExamSession) -> dict[int, da
         .values_list("identity_key", "banned_until")
         .order_by("banned_until")
     )
-    return {keys[key]: until for key, until in rows}
+    return {keys[key]: until for key, until in rows if until is not None}
 
 
 def _busy_registrations(candidate_ids: Iterable[int], session: ExamSession) -> dict[int, Registration]:
