@@ -219,6 +219,10 @@ def test_the_centre_sees_its_own_sessions_as_a_table_and_a_chart(client: Client,
         ("success", "1"),
     ]
     assert "?format=csv" in page
+    # Each session's row opens its page.
+    session_page = reverse("sessions:centre_session_detail", args=[first.session.pk])
+    assert f'<a href="{session_page}">{first.session.number}' in page
+    assert page.count('<a href="/espace/centre/sessions/') == 1
 
 
 def _csv(response: Any) -> list[list[str]]:

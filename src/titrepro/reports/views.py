@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -138,8 +138,11 @@ def _group_of(value: Any) -> GroupBy:
     return "session"
 
 
-def results_page(request: HttpRequest, sessions: QuerySet[ExamSession], *, heading: str) -> HttpResponse:
-    """The table, chart and export of ``sessions`` (already scoped to the user) with the request's filters.
+def results_page(
+    request: HttpRequest, sessions: QuerySet[ExamSession], *, heading: str, session_page: str
+) -> HttpResponse:
+    """The table, chart and export of ``sessions`` (already scoped to the user) with the request's filters; by
+    session, each row links to the session's page ``session_page`` (a URL name taking the session's pk).
 
     Without ``annee`` in the query string the year is the latest one with results; ``annee=`` (empty) is every
     year; a value that is not one of the choices is dropped like the others."""
@@ -173,8 +176,16 @@ def results_page(request: HttpRequest, sessions: QuerySet[ExamSession], *, headi
             "form": form,
             "group": group,
             "columns": group_columns(group),
-            "rows": [{"figures": row, "cells": group_cells(group, row), "rate": rate_text(row)} for row in rows],
-            "total": {"figures": total, "cells": group_cells(group, total), "rate": rate_text(total)},
+            "rows": [
+                {
+                    "figures": row,
+                    "cells": group_cells(group, row),
+                    "rate": rate_text(row),
+                    "link": reverse(session_page, args=[row.key]) if group == "session" else "",
+                }
+                for row in rows
+            ],
+            "total": {"figures": total, "cells": group_cells(group, total), "rate": rate_text(total), "link": ""},
             "chart": charts.stacked_bars([bar_of(row) for row in rows], legend()),
             "page": page,
             "filters": urlencode(chosen),
@@ -190,7 +201,12 @@ def results_page(request: HttpRequest, sessions: QuerySet[ExamSession], *, headi
 @require_GET
 def centre_results(request: HttpRequest) -> HttpResponse:
     """The results of the centre staff's centres (every centre for a national administrator)."""
-    return results_page(request, session_queries.managed_sessions(request.user), heading=_("Results of my centres"))
+    return results_page(
+        request,
+        session_queries.managed_sessions(request.user),
+        heading=_("Results of my centres"),
+        session_page="sessions:centre_session_detail",
+    )
 
 
 @login_required
@@ -198,7 +214,9 @@ def centre_results(request: HttpRequest) -> HttpResponse:
 def authority_results(request: HttpRequest) -> HttpResponse:
     """The results of the authority agent's départements (every one for a national administrator)."""
     sessions = session_queries.authority_sessions(request.user)
-    return results_page(request, sessions, heading=_("Results of my départements"))
+    return results_page(
+        request, sessions, heading=_("Results of my départements"), session_page="sessions:authority_session_detail"
+    )
 
 
 urlpatterns = [
