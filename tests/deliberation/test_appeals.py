@@ -20,6 +20,7 @@ from titrepro.core import dating
 from titrepro.core.refusals import Refused
 from titrepro.deliberation import appeals, services
 from titrepro.deliberation import minutes as content
+from titrepro.deliberation.lifecycles import MINUTES
 from titrepro.deliberation.models import Appeal, Decision, DocumentToIssue, Minutes, MinutesStatus
 from titrepro.rules import standing
 from titrepro.sessions import facts
@@ -244,6 +245,22 @@ def test_r82_an_appeal_upheld_turns_a_partial_success_into_the_title_by_a_correc
     }
     assert entry.data["minutes"] == {"superseded": old.number, "corrective": corrective.number}
     assert AuditEntry.objects.filter(action="minutes.superseded", object_id=str(old.pk)).exists()
+    corrected = AuditEntry.objects.filter(action="minutes.corrected", object_id=str(corrective.pk)).get()
+    assert (corrected.data["from"], corrected.data["to"], corrected.data["appeal"]) == (
+        "deliberating",
+        "validated",
+        appeal.pk,
+    )
+
+
+def test_only_a_corrective_revision_is_validated_without_signatures(builtin_catalogue: Any) -> None:
+    """The first PV goes through the jury's signatures and the centre's submission (R-71): the authority's own
+    validation is for the corrective PV of an appeal (R-82)."""
+    held = held_session()
+    minutes = services.current_minutes(held.session)
+    with pytest.raises(Refused) as refused:
+        MINUTES.apply("correct", held.world.agent, minutes)
+    assert refused.value.code == "minutes_not_corrective"
 
 
 def test_r82_an_appeal_upheld_that_removes_a_ccp_withdraws_the_holdings_and_keeps_them_in_the_history(

@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from titrepro.accounts.permissions import ensure_in
-from titrepro.audit.services import record
 from titrepro.candidates.models import ExamOutcome, Holding, HoldingKind, OutcomeKind
 from titrepro.catalogue.models import CCP, SessionKind
 from titrepro.core import dating
@@ -370,19 +369,14 @@ def _corrective(user: Any, old: Minutes, present: list[Any], answer: str, appeal
         data={"appeal": appeal.pk, "replaces": old.number},
     )
     corrective.present.set(present)
-    now = timezone.now()
-    corrective.status = MinutesStatus.VALIDATED
-    corrective.validated_at = now
-    corrective.validated_by = user
-    corrective.save(update_fields=["status", "validated_at", "validated_by"])
-    record(
-        actor=user,
-        action="minutes.validated",
-        target=corrective,
+    return MINUTES.apply(
+        "correct",
+        user,
+        corrective,
         reason=answer,
-        data={"from": MinutesStatus.DELIBERATING, "to": MinutesStatus.VALIDATED, "appeal": appeal.pk},
+        changes={"validated_at": timezone.now(), "validated_by": user},
+        data={"appeal": appeal.pk, "replaces": old.number},
     )
-    return corrective
 
 
 def _key(holding: Holding) -> tuple[str, str]:

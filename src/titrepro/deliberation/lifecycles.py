@@ -75,6 +75,17 @@ def signed_by_every_member_present(user: Any, minutes: Minutes, on: date) -> Ref
     return None
 
 
+def a_corrective_revision(user: Any, minutes: Minutes, on: date) -> Refused | None:
+    """Only a later revision never submitted is validated by the authority itself: the first PV goes through
+    the jury's signatures and the centre's submission (R-71)."""
+    if minutes.revision < 2 or minutes.submitted_at is not None:
+        return Refused(
+            "minutes_not_corrective",
+            _("Only the corrective PV of an appeal upheld is validated without the jury's signatures (R-82)."),
+        )
+    return None
+
+
 MINUTES: Lifecycle[Minutes] = Lifecycle(
     name="minutes",
     model=Minutes,
@@ -117,5 +128,15 @@ MINUTES: Lifecycle[Minutes] = Lifecycle(
             ),
         ),
         Move("supersede", (M.VALIDATED,), M.SUPERSEDED, "minutes.superseded", authorise=the_authority),
+        # The corrective PV of an appeal upheld (R-82): opened and validated in the appeal's transaction by the
+        # authority that decided it (``deliberation.appeals``); no button, like "supersede".
+        Move(
+            "correct",
+            (M.DELIBERATING,),
+            M.VALIDATED,
+            "minutes.corrected",
+            authorise=the_authority,
+            checks=(a_corrective_revision,),
+        ),
     ],
 )

@@ -151,6 +151,7 @@ def _history_labels() -> dict[str, str]:
         "minutes.submitted": _("Submitted to the authority"),
         "minutes.returned": _("Returned to the centre"),
         "minutes.validated": _("Validated"),
+        "minutes.corrected": _("Corrective PV validated by the authority (appeal upheld)"),
         "minutes.superseded": _("Replaced by a corrective PV"),
         "minutes.signatures_voided": _("Signatures voided"),
         "minutes.holdings_written": _("Holdings written"),
