@@ -369,6 +369,10 @@ def validate(user: Any, minutes: Minutes) -> Minutes:
         validated = MINUTES.apply(
             "validate", user, minutes, changes={"validated_at": timezone.now(), "validated_by": user}
         )
+        # What the holdings and the documents state of the session, read once.
+        validated.session = ExamSession.objects.select_related("version__title", "centre__authority", "ccs").get(
+            pk=validated.session_id
+        )
         decisions = _decisions_of(validated)
         written = write_holdings(validated, decisions)
         documents = queue_documents(validated, decisions=decisions)
