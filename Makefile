@@ -76,18 +76,26 @@ browser:
 		fi; \
 	fi
 
-# poppler-utils' pdftotext reads the PDF documents back in their tests, beside pypdf (a second,
-# independent reader; docs/decisions/0032-typst-pdf-documents.md).
+# The document tests read and check the PDFs with independent tools from Debian's packages
+# (docs/decisions/0032-typst-pdf-documents.md, 0040-credentials-signed-pdf.md): poppler-utils'
+# pdftotext and pdfsig, qpdf --check, zbar-tools' zbarimg for the QR code, libnss3-tools'
+# certutil for pdfsig's trust store. Each "command:package" missing is installed.
+PDF_TOOLS := pdftotext:poppler-utils pdfsig:poppler-utils qpdf:qpdf zbarimg:zbar-tools certutil:libnss3-tools
 pdftools:
-	@if ! command -v pdftotext >/dev/null; then \
+	@missing=""; for pair in $(PDF_TOOLS); do \
+		command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "==> pdftotext missing: installing Debian's poppler-utils"; \
+			echo "==> installing Debian's$$missing"; \
 			export DEBIAN_FRONTEND=noninteractive; \
-			apt-get install -y poppler-utils || { apt-get update && apt-get install -y poppler-utils; }; \
-			command -v pdftotext >/dev/null || { echo "poppler-utils installed but pdftotext is still missing" >&2; exit 1; }; \
+			apt-get install -y $$missing || { apt-get update && apt-get install -y $$missing; }; \
+			for pair in $(PDF_TOOLS); do \
+				command -v "$${pair%%:*}" >/dev/null || { echo "$${pair#*:} installed but $${pair%%:*} is still missing" >&2; exit 1; }; \
+			done; \
 		else \
-			echo "The document tests need pdftotext (poppler-utils)." >&2; \
-			echo "Install it, e.g. 'sudo apt-get install poppler-utils' on Debian or Ubuntu, then run make test again." >&2; \
+			echo "The document tests need these Debian packages:$$missing." >&2; \
+			echo "Install them, e.g. 'sudo apt-get install$$missing', then run make test again." >&2; \
 			exit 1; \
 		fi; \
 	fi

@@ -81,6 +81,38 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "private-media")
 
 
+# Every département code (metropolitan, Corsica, overseas): the factories and the tests use some of them.
+DEPARTEMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "976"]
+
+
+@pytest.fixture(scope="session")
+def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A development PKI made once for the run: a root CA and one signing key per département's authority
+    (``credentials.keys.init_keys``); the documents issued in the tests are signed with them."""
+    from titrepro.credentials import keys
+
+    folder = tmp_path_factory.mktemp("keys")
+    keys.init_keys(((d, f"Autorité {d}") for d in DEPARTEMENTS), folder=folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys(settings: Any, signing_keys: Path) -> None:
+    """The documents are signed with the run's keys, never with a folder of the checkout."""
+    from titrepro.credentials import keys
+
+    settings.TITREPRO_KEYS_DIR = signing_keys
+    keys.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the rate limits and throttles count its own requests only."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _audit_checkpoint_file(settings: Any, tmp_path: Path) -> None:
     """Each test its own audit checkpoint file, as it has its own database (never the current folder's)."""

@@ -42,6 +42,17 @@ PUBLIC = [
     Public("api:standing", method="post", body={"title": "TP-01351"}),
     # A jury member's calendar feed: the secret in the address is the key (an unknown one: 404).
     Public("sessions:calendar_feed", kwargs={"token": "inconnu"}, status=404, needs_catalogue=False),
+    # The verification of a document (credentials.views): a number that is no document is 404, with the form.
+    Public("credentials:verify", needs_catalogue=False),
+    Public("credentials:verify_file", needs_catalogue=False),
+    Public("credentials:certificates", needs_catalogue=False),
+    Public("credentials:certificates_pem", needs_catalogue=False),
+    Public(
+        "credentials:verify_code",
+        kwargs={"code": "0000-0000-0000-0000-0000-0000-0000"},
+        status=404,
+        needs_catalogue=False,
+    ),
 ]
 
 

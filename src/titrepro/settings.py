@@ -16,6 +16,8 @@ Environment variables:
   of the public pages, the publisher and the host named by the legal notice; required in production.
 - TITREPRO_AUDIT_KEY: the audit log's HMAC key, required in production (at least 32 characters, not the
   secret key); development derives one from the secret key.
+- TITREPRO_PUBLIC_URL: the site's public address, printed on the documents (required in production).
+- TITREPRO_KEYS_DIR, TITREPRO_KEYS_PASSWORD: the authorities' signing keys (titrepro.credentials.keys).
 - TITREPRO_AUDIT_CHECKPOINT_FILE: the append-only checkpoint file (default TITREPRO_DATA_DIR/audit-checkpoints.jsonl).
 - TITREPRO_IMPORT_MAX_ROWS: rows an import of candidates may hold (default 20000);
   TITREPRO_IMPORT_MAX_PART_BYTES: each part of an imported XLSX once uncompressed (default 20 MB).
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
     "titrepro.candidates",
     "titrepro.sessions",  # label exam_sessions (Django's own app is "sessions")
     "titrepro.deliberation",
+    "titrepro.credentials",  # the documents issued from validated minutes, their register, the signing keys
     "titrepro.reports",  # statistics, charts, exports (reads only)
     "titrepro.demo",
 ]
@@ -293,6 +296,17 @@ LOGOUT_REDIRECT_URL = "catalogue:title_list"
 # publicly served folder and only ever sent through a view that checks the scope.
 MEDIA_ROOT = Path(os.environ.get("TITREPRO_MEDIA_DIR", DATA_DIR / "private-media"))
 MEDIA_URL = "/private-media/"  # never routed: no URL serves MEDIA_ROOT directly
+
+# The authorities' signing keys and the certificates of the documents (titrepro.credentials.keys): outside the
+# repository, never committed. `titrepro keys init` makes a development CA and one key per authority there.
+TITREPRO_KEYS_DIR = Path(os.environ.get("TITREPRO_KEYS_DIR", DATA_DIR / "keys"))
+# The public address of the site: the verification URL that each document prints, and carries in its QR code.
+TITREPRO_PUBLIC_URL = required("TITREPRO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public verification's rate limits per client address (django-ratelimit: "count/period", period s, m, h).
+TITREPRO_VERIFY_RATE = os.environ.get("TITREPRO_VERIFY_RATE", "30/m")
+TITREPRO_VERIFY_FILE_RATE = os.environ.get("TITREPRO_VERIFY_FILE_RATE", "10/m")
+# The password of the authorities' PKCS#12 files (authority-<département>.p12), when they are given that way.
+TITREPRO_KEYS_PASSWORD = os.environ.get("TITREPRO_KEYS_PASSWORD", "")
 
 STATIC_URL = "static/"
 # Project-wide assets served by us (no CDN): vendored htmx (docs/decisions/0016).

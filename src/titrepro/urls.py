@@ -12,7 +12,9 @@ urlpatterns = [
     path("espace/", include("titrepro.candidates.urls_spaces")),
     path("espace/", include("titrepro.sessions.urls_spaces")),
     path("espace/", include("titrepro.deliberation.urls_spaces")),
+    path("espace/", include("titrepro.credentials.views_spaces")),
     path("espace/", include("titrepro.reports.urls_spaces")),
+    path("", include("titrepro.credentials.views")),  # the public verification of the documents
     path("", include("titrepro.core.urls_site")),
     path("", include("titrepro.catalogue.urls")),
 ]

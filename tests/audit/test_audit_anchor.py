@@ -424,6 +424,7 @@ PRODUCTION = {
     "TITREPRO_ENV": "production",
     "TITREPRO_SECRET_KEY": "production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "TITREPRO_ALLOWED_HOSTS": "titrepro.example.org",
+    "TITREPRO_PUBLIC_URL": "https://titrepro.example.org",
     "TITREPRO_EMAIL_HOST": "smtp.example.org",
     "TITREPRO_EMAIL_HOST_USER": "titrepro",
     "TITREPRO_EMAIL_HOST_PASSWORD": "dummy",

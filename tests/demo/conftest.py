@@ -19,6 +19,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "TITREPRO_ENV": "production",
         "TITREPRO_SECRET_KEY": "production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TITREPRO_ALLOWED_HOSTS": "titrepro.example.org",
+        "TITREPRO_PUBLIC_URL": "https://titrepro.example.org",
         "TITREPRO_AUDIT_KEY": "production-like-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TITREPRO_EMAIL_HOST": "smtp.example.org",
         "TITREPRO_EMAIL_HOST_USER": "titrepro",

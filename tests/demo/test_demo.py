@@ -158,3 +158,11 @@ def test_the_worker_sends_the_demo_worlds_convocations() -> None:
     ).run()
     assert set(Convocation.objects.values_list("status", flat=True)) == {"sent"}
     assert len([m for m in mail.outbox if "Convocation" in m.subject]) == queued
+    # The held session's PV was validated: its documents are issued, signed, one per entry.
+    from titrepro.credentials.models import IssuedDocument
+    from titrepro.deliberation.models import DocumentToIssue
+
+    entries = DocumentToIssue.objects.count()
+    assert entries > 0
+    assert IssuedDocument.objects.count() == entries
+    assert set(DocumentToIssue.objects.values_list("status", flat=True)) == {"issued"}

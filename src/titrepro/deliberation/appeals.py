@@ -34,7 +34,7 @@ from titrepro.core import dating
 from titrepro.core.lifecycle import NEW, Answer, Lifecycle, Move
 from titrepro.core.refusals import Refused
 from titrepro.core.templatetags.french_dates import french_date
-from titrepro.deliberation import facts, fraud, services
+from titrepro.deliberation import facts, fraud, services, signals
 from titrepro.deliberation import minutes as content
 from titrepro.deliberation.lifecycles import MINUTES
 from titrepro.deliberation.messages import refused
@@ -320,7 +320,11 @@ def decide_appeal(
             fraud.pending_documents(session, registration).select_for_update(of=("self",)), answer
         )
         issued = fraud.issued_documents(session, registration)
+        if _loses(before, chosen, pure.ccps_awarded):
+            fraud.revoke(issued, "withdrawn", answer, today, user)  # what they certify no longer stands
+        # Otherwise they stay valid: what the corrective PV adds comes as a document that supersedes them.
         queued = services.queue_documents(corrective, [registration])
+        signals.documents_queued.send(sender=Minutes, minutes=corrective)
         transaction.on_commit(lambda: _send_answer(locked.pk))
         return APPEAL.apply(
             "uphold",
@@ -339,6 +343,13 @@ def decide_appeal(
                 "documents": {"cancelled": cancelled, "already_issued": issued, "queued": queued},
             },
         )
+
+
+def _loses(before: dict[str, Any], result: deliberation.Result, ccps: frozenset[int]) -> bool:
+    """Whether the new decision takes back something the one appealed gave: a CCP, or the title."""
+    if set(before["ccps"]) - set(ccps):
+        return True
+    return before["result"] == deliberation.Result.TITLE_AWARDED and result is not deliberation.Result.TITLE_AWARDED
 
 
 def _send_answer(appeal_id: int) -> None:

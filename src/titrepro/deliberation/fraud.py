@@ -34,6 +34,7 @@ from titrepro.audit.services import record
 from titrepro.candidates.models import Candidate, ExamOutcome, Holding
 from titrepro.core import dating
 from titrepro.core.refusals import Refused
+from titrepro.deliberation import signals
 from titrepro.deliberation.models import (
     DocumentToIssue,
     FraudDecision,
@@ -94,6 +95,16 @@ def issued_documents(session: ExamSession, registration: Registration | None = N
     rows = DocumentToIssue.objects.filter(minutes__session=session, status=IssuanceStatus.ISSUED)
     rows = rows.filter(registration=registration) if registration is not None else rows
     return list(rows.order_by("pk").values_list("pk", flat=True))
+
+
+def revoke(entries: Iterable[int], status: str, reason: str, on: date, user: Any) -> None:
+    """The documents already issued for these entries no longer stand (``signals.issued_documents_revoked``: the
+    register, above this app, changes their status in the same transaction)."""
+    entries = list(entries)
+    if entries:
+        signals.issued_documents_revoked.send(
+            sender=DocumentToIssue, entries=entries, status=status, reason=reason, on=on, user=user
+        )
 
 
 def withdraw(holdings: Iterable[Holding], on: date, reason: str) -> list[int]:
@@ -185,6 +196,7 @@ def decide_fraud(
                 pending_documents(session, registration).select_for_update(of=("self",)), reason
             )
             issued = issued_documents(session, registration)
+            revoke(issued, "withdrawn", reason, today, user)
         decision = FraudDecision.objects.create(
             registration=registration,
             incident=incident,
@@ -266,6 +278,7 @@ def void_results(user: Any, session: ExamSession, reason: str) -> Voided:
             documents=tuple(cancel_documents(pending_documents(locked).select_for_update(of=("self",)), reason)),
             issued=tuple(issued_documents(locked)),
         )
+        revoke(voided.issued, "annulled", reason, today, user)
         record(
             actor=user,
             action="session.results_voided",

@@ -30,7 +30,7 @@ from titrepro.candidates.models import ExamOutcome, Holding, HoldingKind, Outcom
 from titrepro.catalogue.models import CCP, Competence, SessionKind
 from titrepro.core import dating
 from titrepro.core.refusals import Forbidden, Refused
-from titrepro.deliberation import facts, queries
+from titrepro.deliberation import facts, queries, signals
 from titrepro.deliberation import minutes as content
 from titrepro.deliberation.lifecycles import MINUTES
 from titrepro.deliberation.messages import refused
@@ -383,6 +383,7 @@ def validate(user: Any, minutes: Minutes) -> Minutes:
             data={"holdings": written, "documents": documents},
         )
         transaction.on_commit(lambda: _send_notices(validated.pk))
+        signals.documents_queued.send(sender=Minutes, minutes=validated)
     return validated
 
 

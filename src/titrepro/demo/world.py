@@ -41,6 +41,7 @@ from titrepro.catalogue.models import CCP, Title, TitleVersion
 from titrepro.catalogue.queries import is_valid_on
 from titrepro.catalogue.services import load_builtin
 from titrepro.core.dating import replaying
+from titrepro.credentials import keys
 from titrepro.demo import sessions as demo_sessions
 from titrepro.directory import services as directory_services
 from titrepro.directory.models import ApprovedCentre, Authority, JuryMember, ProfessionalExperience
@@ -201,6 +202,8 @@ def build(today: date | None = None) -> list[Account]:
                 },
             )
             authorities[code] = authority
+            # Its development signing key (titrepro.credentials.keys), for the documents the worker issues.
+            keys.init_keys([(authority.departement, authority.name)])
             agent = _user(f"agent{code}@{DOMAIN}", "Agent", name)
             _role(agent, RoleKind.AUTHORITY_AGENT, authority=authority)
             agents[authority.pk] = agent

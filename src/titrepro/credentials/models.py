@@ -1,0 +1,118 @@
+"""The register of issued documents (R-73): each parchemin, livret de certification or CCS certificate issued
+from validated minutes, with its verification code, what it certifies (exactly what it prints), where it comes
+from, the SHA-256 of the signed PDF, and its status; and each consultation of it by the public verification."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from titrepro.credentials.codes import grouped
+
+
+class Kind(models.TextChoices):
+    PARCHEMIN = "parchemin", _("Parchemin")
+    LIVRET = "livret", _("Livret de certification")
+    CCS = "ccs", _("CCS certificate")
+
+
+class Status(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUPERSEDED = "superseded", _("Superseded")  # a later livret, or the parchemin of the title completed
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # after fraud (R-80) or an appeal (R-82)
+    ANNULLED = "annulled", _("Annulled with the session")  # R-81
+
+
+def document_path(instance: IssuedDocument, filename: str) -> str:
+    """Under the private media folder (nothing serves it directly), by month of issue."""
+    today = timezone.now()
+    return f"documents/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.pdf"
+
+
+class IssuedDocument(models.Model):
+    """One document issued, as the register keeps it.
+
+    ``data`` is what the document prints, and only that (the verification page shows nothing else); the
+    access route (VAE, training, apprenticeship) is never in it. ``source`` is the "to be issued" entry of the
+    validated PV it was issued for: one original per entry, so issuing twice creates nothing the second time; a
+    duplicata points to its original (``duplicate_of``) and has no source of its own."""
+
+    code = models.CharField(_("verification code"), max_length=28, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    source = models.ForeignKey(
+        "deliberation.DocumentToIssue", on_delete=models.PROTECT, null=True, blank=True, related_name="issued"
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    holder = models.ForeignKey("candidates.Candidate", on_delete=models.PROTECT, related_name="documents")
+    registration = models.ForeignKey("exam_sessions.Registration", on_delete=models.PROTECT, related_name="+")
+    minutes = models.ForeignKey("deliberation.Minutes", on_delete=models.PROTECT, related_name="+")
+    title = models.ForeignKey("catalogue.Title", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey("catalogue.TitleVersion", on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey("directory.Authority", on_delete=models.PROTECT, related_name="documents")
+    data = models.JSONField(_("what the document prints"))
+    pdf = models.FileField(_("signed PDF"), upload_to=document_path)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.VALID)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("superseded by")
+    )
+    notified_at = models.DateTimeField(_("sent to the holder at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "pk"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], condition=Q(duplicate_of=None), name="issued_document_one_original_per_entry"
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of=None, source__isnull=False) | Q(duplicate_of__isnull=False, source=None),
+                name="issued_document_original_or_duplicate",
+            ),
+        ]
+        indexes = [models.Index(fields=["holder", "title", "status"], name="issued_document_holder_title")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.printed_code}"
+
+    @property
+    def printed_code(self) -> str:
+        return grouped(self.code)
+
+
+class Consultation(models.Model):
+    """One look at a document through the public verification (by its code, its QR code or an upload of the
+    file): the holder sees how many times and when their document was verified, never by whom."""
+
+    class Channel(models.TextChoices):
+        CODE = "code", _("code or QR code")
+        UPLOAD = "upload", _("file uploaded")
+        COMMAND = "command", _("command line")
+
+    document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="consultations")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+
+    class Meta:
+        ordering = ["-at", "pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [models.Index(fields=["document", "at"], name="consultation_document_at")]
+
+    def __str__(self) -> str:
+        return f"{self.document} — {self.at:%Y-%m-%d %H:%M}"

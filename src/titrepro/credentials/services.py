@@ -1,0 +1,203 @@
+"""Every write of the register: issuing a document from its "to be issued" entry, and the status changes that the
+deliberation decides (a withdrawal after fraud or an appeal, an annulled session).
+
+``issue`` is idempotent: the entry's row is locked, and an entry already issued gives back its document, so a task
+that runs twice, two workers on the same PV, or a batch taken up again after a worker was stopped never make a
+second original. The PDF is rendered (``content``, Typst), signed by the authority's key (``signing``) and
+registered in one transaction; a document that cannot be signed is not issued (``IssuanceError``, nothing written).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from titrepro.audit.services import record
+from titrepro.core import dating, pdf
+from titrepro.credentials import codes, content, keys, signing
+from titrepro.credentials.models import IssuedDocument, Kind, Status
+from titrepro.deliberation.models import DocumentToIssue, IssuanceStatus
+
+TEMPLATE = "certificate"
+
+
+class IssuanceError(Exception):
+    """The document of an entry could not be issued (no signing key for its authority, a rendering error); the
+    entry stays to be issued, nothing is written. English, for the worker's log."""
+
+    entry: int | None = None
+
+
+def _render(facts: dict[str, Any], departement: str, *, duplicate_of: str = "") -> bytes:
+    try:
+        key = keys.signing_key(departement)
+    except keys.NoSigningKey as error:
+        raise IssuanceError(str(error)) from error
+    try:
+        unsigned = pdf.render(TEMPLATE, content.pdf_data(facts, duplicate_of=duplicate_of))
+    except pdf.PdfError as error:
+        raise IssuanceError(str(error)) from error
+    authority = facts["authority"]
+    return signing.sign(
+        unsigned,
+        key,
+        name=authority["signatory_name"] or authority["name"],
+        reason=_("%(heading)s no. %(number)s") % {"heading": facts["heading"], "number": facts["number"]},
+        location=authority["name"],
+    )
+
+
+def _supersede(document: IssuedDocument, on: datetime.date) -> list[int]:
+    """A new livret supersedes the holder's earlier livrets of the title; a parchemin supersedes them too (the
+    title completed, the livret's CCPs are in it)."""
+    if document.kind not in (Kind.LIVRET, Kind.PARCHEMIN):
+        return []
+    earlier = IssuedDocument.objects.filter(
+        holder=document.holder_id, title=document.title_id, kind=Kind.LIVRET, status=Status.VALID
+    ).exclude(pk=document.pk)
+    ids = list(earlier.values_list("pk", flat=True))
+    reason = _("Replaced by the %(kind)s no. %(number)s.") % {
+        "kind": document.get_kind_display().lower(),
+        "number": document.printed_code,
+    }
+    IssuedDocument.objects.filter(pk__in=ids).update(
+        status=Status.SUPERSEDED, status_changed_on=on, status_reason=reason, superseded_by=document
+    )
+    return ids
+
+
+ENTRY_RELATED = ("minutes", "registration__session__centre__authority", "registration__session__version")
+
+
+def issue(entry_id: int) -> IssuedDocument | None:
+    """The document of the "to be issued" entry ``entry_id``: issued now, or the one issued before; ``None`` for
+    an entry cancelled (the result withdrawn before it was issued). Raises ``IssuanceError``."""
+    with transaction.atomic():
+        entry = DocumentToIssue.objects.select_for_update(of=("self",)).select_related(*ENTRY_RELATED).get(pk=entry_id)
+        return _issue_locked(entry)
+
+
+def issue_next(minutes_id: int, skipped: Collection[int] = ()) -> tuple[int, IssuedDocument] | None:
+    """Issue the next entry of the PV still to be issued that no other worker holds (``SKIP LOCKED`` on
+    PostgreSQL: two workers on one PV share its entries instead of waiting on each other), ``skipped`` aside;
+    the entry's id and its document, or ``None`` when none is left. Raises ``IssuanceError`` (with the entry's
+    id as ``entry``)."""
+    with transaction.atomic():
+        entry = (
+            DocumentToIssue.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related(*ENTRY_RELATED)
+            .filter(minutes=minutes_id, status=IssuanceStatus.TO_ISSUE)
+            .exclude(pk__in=list(skipped))
+            .order_by("pk")
+            .first()
+        )
+        if entry is None:
+            return None
+        try:
+            document = _issue_locked(entry)
+        except IssuanceError as error:
+            error.entry = entry.pk
+            raise
+        if document is None:  # a pending entry is never cancelled: only the race with a cancellation could
+            return None
+        return entry.pk, document
+
+
+def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
+    """``issue`` of an entry whose row the transaction holds."""
+    if entry.status == IssuanceStatus.CANCELLED:
+        return None
+    existing = IssuedDocument.objects.filter(source=entry, duplicate_of=None).first()
+    if existing is not None:
+        return existing
+    session = entry.registration.session
+    authority = session.centre.authority
+    code = codes.new_code()
+    today = dating.today()
+    facts = content.printed(entry, code, today)
+    signed = _render(facts, authority.departement)
+    document = IssuedDocument(
+        code=code,
+        kind=entry.kind,
+        source=entry,
+        holder_id=entry.registration.candidate_id,
+        registration=entry.registration,
+        minutes=entry.minutes,
+        title_id=session.version.title_id,
+        version=session.version,
+        authority=authority,
+        data=facts,
+        sha256=hashlib.sha256(signed).hexdigest(),
+    )
+    document.pdf.save(f"{code}.pdf", ContentFile(signed), save=False)
+    try:
+        document.save(force_insert=True)
+        superseded = _supersede(document, today)
+        entry.status = IssuanceStatus.ISSUED
+        entry.save(update_fields=["status"])
+        record(
+            actor=None,
+            action="document.issued",
+            target=document,
+            data={
+                "kind": document.kind,
+                "entry": entry.pk,
+                "minutes": entry.minutes.number,
+                "holder": document.holder_id,
+                "sha256": document.sha256,
+                "superseded": superseded,
+            },
+        )
+    except BaseException:
+        document.pdf.delete(save=False)  # the transaction rolls back: no file without its register entry
+        raise
+    transaction.on_commit(lambda: _send(document.pk))
+    return document
+
+
+def _send(document_id: int) -> None:
+    from titrepro.credentials import tasks
+
+    tasks.send_document.enqueue(document_id)
+
+
+def revoke(entries: Iterable[int], status: str, reason: str, on: datetime.date, user: Any) -> list[int]:
+    """The documents issued for these entries no longer stand: withdrawn (R-80, R-82) or annulled with the session
+    (R-81), with the reason; the verification says so at once. The rows stay; the ids changed."""
+    chosen = Status(status)
+    documents = IssuedDocument.objects.select_for_update().filter(source__in=list(entries)).exclude(status=chosen)
+    changed = list(documents.values_list("pk", flat=True))
+    if not changed:
+        return []
+    IssuedDocument.objects.filter(pk__in=changed).update(status=chosen, status_changed_on=on, status_reason=reason)
+    # A duplicata stands or falls with its original.
+    duplicates = list(IssuedDocument.objects.filter(duplicate_of__in=changed).values_list("pk", flat=True))
+    IssuedDocument.objects.filter(pk__in=duplicates).update(status=chosen, status_changed_on=on, status_reason=reason)
+    for document in IssuedDocument.objects.filter(pk__in=changed + duplicates):
+        record(
+            actor=user,
+            action=f"document.{chosen.value}",
+            target=document,
+            reason=reason,
+            data={"kind": document.kind, "entry": document.source_id, "duplicate_of": document.duplicate_of_id},
+        )
+    return changed + duplicates
+
+
+def issued_revoked(sender: Any, *, entries: list[int], status: str, reason: str, on: Any, user: Any, **_: Any) -> None:
+    """``deliberation.signals.issued_documents_revoked``: ``revoke`` in the deliberation's transaction."""
+    revoke(entries, status, reason, on, user)
+
+
+def documents_queued(sender: Any, *, minutes: Any, **_: Any) -> None:
+    """``deliberation.signals.documents_queued``: issue them by the worker once the validation commits."""
+    from titrepro.credentials import tasks
+
+    minutes_id = minutes.pk
+    transaction.on_commit(lambda: tasks.issue_documents.enqueue(minutes_id))

@@ -1,0 +1,77 @@
+"""The documents in the workspaces, on a real TSSR 2023 session whose documents were issued: the candidate lists
+theirs with how often they were verified and downloads the signed PDF; the centre follows the issuance and takes
+the ZIP of the session's documents."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from tests.deliberation.world import candidate_user, held_session, validated
+from tests.helpers import login_as
+
+from titrepro.credentials import services
+from titrepro.credentials.models import Consultation, IssuedDocument, Kind
+from titrepro.deliberation.models import DocumentToIssue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held(builtin_catalogue: Any) -> Any:
+    held = held_session()
+    validated(held)
+    return held
+
+
+def _issue_all() -> list[IssuedDocument]:
+    return [d for d in (services.issue(e.pk) for e in DocumentToIssue.objects.order_by("pk")) if d is not None]
+
+
+def test_the_candidate_lists_their_documents_and_downloads_the_signed_pdf(client: Client, held: Any) -> None:
+    second = held.registrations[1]
+    learner = login_as(client, candidate_user(second))
+    empty = learner.get(reverse("credentials_spaces:candidate_documents")).content.decode()
+    assert 'id="no-document"' in empty
+    _issue_all()
+    livret = IssuedDocument.objects.get(holder=second.candidate)
+    Consultation.objects.create(document=livret, channel="code")
+    Consultation.objects.create(document=livret, channel="upload")
+    html = learner.get(reverse("credentials_spaces:candidate_documents")).content.decode()
+    assert f'id="document-{livret.pk}" data-status="valid"' in html
+    assert 'data-verified="2"' in html
+    assert "Vérifié 2 fois." in html
+    assert livret.printed_code in html
+    other = IssuedDocument.objects.get(holder=held.registrations[0].candidate)
+    assert f'id="document-{other.pk}"' not in html
+    pdf = learner.get(reverse("credentials_spaces:candidate_document_file", args=[livret.pk]))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.getvalue().startswith(b"%PDF-1.7")
+    assert learner.get(reverse("credentials_spaces:candidate_document_file", args=[other.pk])).status_code == 404
+
+
+def test_the_centre_follows_the_issuance_and_takes_the_zip(client: Client, held: Any) -> None:
+    staff = login_as(client, held.world.staff)
+    url = reverse("credentials_spaces:centre_session_documents", args=[held.session.pk])
+    before = staff.get(url).content.decode()
+    assert 'data-issued="0" data-total="2"' in before
+    assert 'hx-trigger="every 2s"' in before
+    fragment = staff.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="documents-progress"' in fragment
+    assert "<html" not in fragment
+    documents = _issue_all()
+    after = staff.get(url).content.decode()
+    assert 'data-issued="2" data-total="2"' in after
+    assert 'hx-trigger="every 2s"' not in after
+    zipped = staff.get(reverse("credentials_spaces:centre_session_documents_zip", args=[held.session.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    names = archive.namelist()
+    assert sorted(next(kind for kind in Kind.values if kind in name) for name in names) == sorted(
+        d.kind for d in documents
+    )
+    assert {archive.read(name)[:8] for name in names} == {b"%PDF-1.7"}

@@ -1,0 +1,78 @@
+"""Permission matrix of the documents' pages in the workspaces (tests/permissions.py): a candidate's own documents
+and their PDFs (another candidate's: 404, another role: 403, the national administrator included, since a
+document is personal); a session's documents for its centre's staff and the national administrator. The rows
+are written directly for each request: our session held yesterday, its PV validated, our candidate's livret."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.core.files.base import ContentFile
+from tests.deliberation.permission_world import held_yesterday
+from tests.factories import today
+from tests.permissions import Audience, PermissionMatrix, Row
+
+from titrepro.credentials import codes
+from titrepro.credentials.models import IssuedDocument
+from titrepro.deliberation.models import DocumentToIssue, Minutes
+from titrepro.sessions.models import Registration
+
+CENTRE = Audience.CENTRE | Audience.NATIONAL
+CANDIDATE = Audience.CANDIDATE
+PDF = b"%PDF-1.7\n% a livret\n%%EOF\n"
+
+
+def _document(w: Any) -> IssuedDocument:
+    session = held_yesterday(w, "0015")
+    found = IssuedDocument.objects.filter(registration__session=session).first()
+    if found is not None:
+        return found
+    registration = Registration.objects.get_or_create(
+        session=session, candidate=w.ours.candidate, defaults={"registered_on": today(), "attendance": "present"}
+    )[0]
+    minutes = Minutes.objects.create(session=session, revision=1, number=f"PV-{session.number}", status="validated")
+    entry = DocumentToIssue.objects.create(
+        minutes=minutes, registration=registration, kind="livret", data={}, status="issued"
+    )
+    code = codes.new_code()
+    document = IssuedDocument(
+        code=code,
+        kind="livret",
+        source=entry,
+        holder=w.ours.candidate,
+        registration=registration,
+        minutes=minutes,
+        title=session.version.title,
+        version=session.version,
+        authority=w.ours.authority,
+        data={"heading": "Livret de certification", "title": {"label": "Titre"}, "issued_on": "1er mars 2027"},
+        sha256=hashlib.sha256(PDF + code.encode()).hexdigest(),
+    )
+    document.pdf.save(f"{code}.pdf", ContentFile(PDF), save=False)
+    document.save()
+    return document
+
+
+def own(w: Any) -> dict[str, str]:
+    _document(w)
+    return {}
+
+
+def document(w: Any) -> list[int]:
+    return [_document(w).pk]
+
+
+def session(w: Any) -> list[int]:
+    return [_document(w).registration.session_id]
+
+
+class TestDocumentsPagesPermissions(PermissionMatrix):
+    template_prefix = "credentials/"
+
+    rows: ClassVar[list[Row]] = [
+        Row("credentials_spaces:candidate_documents", CANDIDATE, query=own, is_list=True),
+        Row("credentials_spaces:candidate_document_file", CANDIDATE, args=document),
+        Row("credentials_spaces:centre_session_documents", CENTRE, args=session),
+        Row("credentials_spaces:centre_session_documents_zip", CENTRE, args=session),
+    ]
