@@ -106,7 +106,7 @@ def setup(total: int) -> list[int]:
     version = Title.objects.get(code="TP-01351").versions.get(label="2023")
     ccps = list(CCP.objects.filter(version=version).order_by("number"))
     authority = Authority.objects.create(
-        departement="989",
+        departement="974",
         name="DDETS de la mesure",
         address="1 place de la Mesure\n75000 Paris",
         signatory_name="Claude MARTIN",
@@ -267,9 +267,10 @@ def main() -> None:
         print(f"setup: {len(pvs)} validated PVs, {TOTAL} documents to issue, in {time.perf_counter() - started:.1f} s")
         command = [sys.executable, "-m", "titrepro", "db_worker", "--batch", "--interval", "0", "--no-startup-delay"]
         env = {**os.environ, **ENVIRONMENT, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+        log = (FOLDER / "workers.log").open("w")
         started = time.perf_counter()
         workers = [
-            subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+            subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
             for _ in range(ARGS.workers)
         ]
         peaks = [0] * len(workers)
