@@ -24,6 +24,12 @@ AXE_CHECKED_PAGES = (
     "/espace/centre/candidats/…",
     "/espace/jury/profil/",
     "/espace/candidat/",
+    "/verifier/",
+    "/verifier/…/",
+    "/verifier/fichier/",
+    "/verifier/certificats/",
+    "/espace/candidat/documents/",
+    "/espace/centre/sessions/…/documents/",
 )
 
 # The cookies the site sets: all strictly necessary, none needs consent.
