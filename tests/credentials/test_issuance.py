@@ -275,3 +275,48 @@ def test_an_annulled_session_annuls_its_documents(issued: tuple[Any, dict[str, I
     assert set(IssuedDocument.objects.values_list("status", "status_reason")) == {
         (Status.ANNULLED, "Sujets divulgués avant l’épreuve.")
     }
+
+
+def test_a_livret_rebuilt_after_a_second_ccp_lists_both_and_supersedes_the_first(
+    issued: tuple[Any, dict[str, IssuedDocument]],
+) -> None:
+    """R-73: the livret lists every CCP held, each with its day and session; a new one supersedes the earlier."""
+    from titrepro.candidates.models import Holding
+    from titrepro.catalogue.models import CCP
+    from titrepro.deliberation.models import Minutes
+    from titrepro.sessions.models import ExamSession, Registration
+
+    held, documents = issued
+    first_livret = documents[Kind.LIVRET]
+    second = held.registrations[1]
+    later = TSSR_FIRST_DAY + datetime.timedelta(days=120)
+    ccp2 = CCP.objects.get(version=held.session.version, number=2)
+    Holding.objects.create(
+        candidate=second.candidate,
+        kind="ccp",
+        version=held.session.version,
+        ccp=ccp2,
+        obtained_on=later,
+        source="PV PV-LATER, session 2026-999-0001",
+    )
+    # What a later CCP session's validated PV queues for the candidate (written directly here).
+    session = ExamSession.objects.get(pk=held.session.pk)
+    session.pk, session.number, session.kind = None, "2026-999-0001", "ccp"
+    session.first_day = session.last_day = later
+    session.save()
+    registration = Registration.objects.create(session=session, candidate=second.candidate, registered_on=later)
+    minutes = Minutes.objects.create(session=session, revision=1, number="PV-LATER", status="validated")
+    entry = DocumentToIssue.objects.create(
+        minutes=minutes, registration=registration, kind="livret", data=first_livret.source.data
+    )
+    rebuilt = services.issue(entry.pk)
+    assert rebuilt is not None
+    assert [(c["number"], c["source"]) for c in rebuilt.data["ccps"]] == [
+        (1, first_livret.data["ccps"][0]["source"]),
+        (2, "PV PV-LATER, session 2026-999-0001"),
+    ]
+    first_livret.refresh_from_db()
+    assert (first_livret.status, first_livret.superseded_by) == (Status.SUPERSEDED, rebuilt)
+    text = rebuilt.pdf.read().decode("latin-1", errors="ignore")
+    rebuilt.pdf.close()
+    assert text.startswith("%PDF-1.7")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,3 +76,36 @@ def test_the_centre_follows_the_issuance_and_takes_the_zip(client: Client, held:
         d.kind for d in documents
     )
     assert {archive.read(name)[:8] for name in names} == {b"%PDF-1.7"}
+
+
+def test_the_candidate_gets_a_duplicate_that_stands_or_falls_with_the_original(client: Client, held: Any) -> None:
+    from tests.credentials.test_issuance import text_of
+
+    first = held.registrations[0]
+    _issue_all()
+    original = IssuedDocument.objects.get(holder=first.candidate)
+    learner = login_as(client, candidate_user(first))
+    answer = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[original.pk]))
+    assert answer.status_code == 302
+    copy = IssuedDocument.objects.get(duplicate_of=original)
+    assert (copy.kind, copy.holder_id, copy.source_id, copy.status) == (
+        original.kind,
+        original.holder_id,
+        None,
+        "valid",
+    )
+    assert copy.code != original.code
+    assert copy.data["number"] == copy.printed_code
+    path = Path(copy.pdf.path)
+    assert f"DUPLICATA DU DOCUMENT N° {original.printed_code}" in text_of(path)
+    page = client.get(reverse("credentials:verify_code", args=[copy.printed_code])).content.decode()
+    assert 'id="duplicate"' in page
+    assert original.printed_code in page
+    # A duplicate of a duplicate is one of the original; a withdrawn original takes its duplicates along.
+    learner.post(reverse("credentials_spaces:candidate_duplicate", args=[copy.pk]))
+    assert IssuedDocument.objects.filter(duplicate_of=original).count() == 2
+    services.revoke([original.source_id], "withdrawn", "Fraude avérée.", original.issued_at.date(), None)
+    assert set(IssuedDocument.objects.filter(holder=first.candidate).values_list("status", flat=True)) == {"withdrawn"}
+    refused = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[original.pk]), follow=True)
+    assert "Seul un document valide a un duplicata" in refused.content.decode()
+    assert IssuedDocument.objects.filter(duplicate_of=original).count() == 2

@@ -13,7 +13,7 @@ from tests.deliberation.permission_world import held_yesterday
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
-from titrepro.credentials import codes
+from titrepro.credentials import codes, content
 from titrepro.credentials.models import IssuedDocument
 from titrepro.deliberation.models import DocumentToIssue, Minutes
 from titrepro.sessions.models import Registration
@@ -21,6 +21,27 @@ from titrepro.sessions.models import Registration
 CENTRE = Audience.CENTRE | Audience.NATIONAL
 CANDIDATE = Audience.CANDIDATE
 PDF = b"%PDF-1.7\n% a livret\n%%EOF\n"
+
+
+def _facts(code: str) -> dict[str, Any]:
+    """What a livret prints (``credentials.content.printed``'s shape): a duplicata is rendered from it."""
+    return {
+        "kind": "livret",
+        "heading": "Livret de certification",
+        "holder": {"name": "MARTIN Camille", "usual_name": "", "born": "Né(e) le 1er mars 1990 à Paris"},
+        "title": {"label": "Titre fictif", "code": "TP-00000", "level": "Niveau 5", "rncp": "", "version": "2025"},
+        "ccps": [
+            {"number": 1, "label": "Activité type 1", "version": "2025", "obtained_on": "1er mars 2027", "source": "PV"}
+        ],
+        "ccs": None,
+        "jury": {"day": "1er mars 2027", "session": "2027-069-0015", "centre": "Centre", "place": "Lyon"},
+        "minutes": "PV-2027-069-0015",
+        "authority": {"name": "DDETS", "signatory_name": "", "signatory_title": ""},
+        "place_date": "Fait le 2 mars 2027",
+        "issued_on": "2 mars 2027",
+        "number": codes.grouped(code),
+        "url": content.verification_url(code),
+    }
 
 
 def _document(w: Any) -> IssuedDocument:
@@ -46,7 +67,7 @@ def _document(w: Any) -> IssuedDocument:
         title=session.version.title,
         version=session.version,
         authority=w.ours.authority,
-        data={"heading": "Livret de certification", "title": {"label": "Titre"}, "issued_on": "1er mars 2027"},
+        data=_facts(code),
         sha256=hashlib.sha256(PDF + code.encode()).hexdigest(),
     )
     document.pdf.save(f"{code}.pdf", ContentFile(PDF), save=False)
@@ -73,6 +94,7 @@ class TestDocumentsPagesPermissions(PermissionMatrix):
     rows: ClassVar[list[Row]] = [
         Row("credentials_spaces:candidate_documents", CANDIDATE, query=own, is_list=True),
         Row("credentials_spaces:candidate_document_file", CANDIDATE, args=document),
+        Row("credentials_spaces:candidate_duplicate", CANDIDATE, method="post", args=document, status=302),
         Row("credentials_spaces:centre_session_documents", CENTRE, args=session),
         Row("credentials_spaces:centre_session_documents_zip", CENTRE, args=session),
     ]

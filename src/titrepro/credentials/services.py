@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from titrepro.audit.services import record
 from titrepro.core import dating, pdf
+from titrepro.core.refusals import Refused
 from titrepro.credentials import codes, content, keys, signing
 from titrepro.credentials.models import IssuedDocument, Kind, Status
 from titrepro.deliberation.models import DocumentToIssue, IssuanceStatus
@@ -159,6 +160,53 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
         raise
     transaction.on_commit(lambda: _send(document.pk))
     return document
+
+
+def duplicate(user: Any, document: IssuedDocument) -> IssuedDocument:
+    """A duplicata of a valid original, at its holder's request: the same facts, its own number, printed
+    "Duplicata du document n° …", signed by the same authority; it stands or falls with the original (``revoke``).
+    The scope check is the caller's (the holder's own documents)."""
+    with transaction.atomic():
+        original = IssuedDocument.objects.select_for_update().select_related("authority").get(pk=document.pk)
+        if original.duplicate_of_id is not None:
+            original = (
+                IssuedDocument.objects.select_for_update().select_related("authority").get(pk=original.duplicate_of_id)
+            )
+        if original.status != Status.VALID:
+            raise Refused(
+                "duplicate_of_invalid_document",
+                _("Only a valid document has a duplicate: this one is %(status)s.")
+                % {"status": original.get_status_display().lower()},
+            )
+        code = codes.new_code()
+        facts = {**original.data, "number": codes.grouped(code), "url": content.verification_url(code)}
+        signed = _render(facts, original.authority.departement, duplicate_of=original.printed_code)
+        copy = IssuedDocument(
+            code=code,
+            kind=original.kind,
+            duplicate_of=original,
+            holder_id=original.holder_id,
+            registration_id=original.registration_id,
+            minutes_id=original.minutes_id,
+            title_id=original.title_id,
+            version_id=original.version_id,
+            authority=original.authority,
+            data=facts,
+            sha256=hashlib.sha256(signed).hexdigest(),
+        )
+        copy.pdf.save(f"{code}.pdf", ContentFile(signed), save=False)
+        try:
+            copy.save(force_insert=True)
+            record(
+                actor=user,
+                action="document.duplicated",
+                target=copy,
+                data={"original": original.pk, "kind": copy.kind, "sha256": copy.sha256},
+            )
+        except BaseException:
+            copy.pdf.delete(save=False)
+            raise
+    return copy
 
 
 def _send(document_id: int) -> None:

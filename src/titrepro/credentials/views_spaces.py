@@ -13,16 +13,18 @@ import zipfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import error, success
 from django.db.models import Count, Max
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.core.pages import crumbs
-from titrepro.credentials import queries
+from titrepro.core.refusals import Refused
+from titrepro.credentials import queries, services
 from titrepro.credentials.models import IssuedDocument
 from titrepro.credentials.views import status_line
 from titrepro.deliberation.models import DocumentToIssue, IssuanceStatus
@@ -50,7 +52,7 @@ def candidate_documents(request: HttpRequest) -> HttpResponse:
     """Every document the candidate was issued, the ones that no longer stand too, with their verifications."""
     documents = (
         queries.own_documents(request.user)
-        .select_related("superseded_by")
+        .select_related("superseded_by", "duplicate_of")
         .annotate(verified=Count("consultations"), last_verified=Max("consultations__at"))
         .order_by("-issued_at", "pk")
     )
@@ -74,6 +76,22 @@ def candidate_documents(request: HttpRequest) -> HttpResponse:
 @require_GET
 def candidate_document_file(request: HttpRequest, pk: int) -> FileResponse:
     return _pdf(get_scoped_or_404(queries.own_documents(request.user), pk=pk))
+
+
+@login_required
+@require_POST
+def candidate_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A duplicata of one of the candidate's valid documents (``services.duplicate``)."""
+    document = get_scoped_or_404(queries.own_documents(request.user), pk=pk)
+    try:
+        copy = services.duplicate(request.user, document)
+    except Refused as refused:
+        error(request, refused.message)
+    except services.IssuanceError:
+        error(request, _("The duplicate cannot be signed at the moment: try again later."))
+    else:
+        success(request, _("Your duplicate no. %(number)s is issued.") % {"number": copy.printed_code})
+    return redirect("credentials_spaces:candidate_documents")
 
 
 def _progress(session: Any) -> dict[str, int]:
@@ -138,6 +156,7 @@ def _safe(name: str) -> str:
 urlpatterns = [
     path("candidat/documents/", candidate_documents, name="candidate_documents"),
     path("candidat/documents/<int:pk>/pdf/", candidate_document_file, name="candidate_document_file"),
+    path("candidat/documents/<int:pk>/duplicata/", candidate_duplicate, name="candidate_duplicate"),
     path("centre/sessions/<int:pk>/documents/", centre_session_documents, name="centre_session_documents"),
     path("centre/sessions/<int:pk>/documents/zip/", centre_session_documents_zip, name="centre_session_documents_zip"),
 ]
