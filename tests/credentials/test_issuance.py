@@ -306,6 +306,7 @@ def test_a_livret_rebuilt_after_a_second_ccp_lists_both_and_supersedes_the_first
     session.save()
     registration = Registration.objects.create(session=session, candidate=second.candidate, registered_on=later)
     minutes = Minutes.objects.create(session=session, revision=1, number="PV-LATER", status="validated")
+    assert first_livret.source is not None
     entry = DocumentToIssue.objects.create(
         minutes=minutes, registration=registration, kind="livret", data=first_livret.source.data
     )

@@ -104,6 +104,7 @@ def test_the_candidate_gets_a_duplicate_that_stands_or_falls_with_the_original(c
     # A duplicate of a duplicate is one of the original; a withdrawn original takes its duplicates along.
     learner.post(reverse("credentials_spaces:candidate_duplicate", args=[copy.pk]))
     assert IssuedDocument.objects.filter(duplicate_of=original).count() == 2
+    assert original.source_id is not None
     services.revoke([original.source_id], "withdrawn", "Fraude avérée.", original.issued_at.date(), None)
     assert set(IssuedDocument.objects.filter(holder=first.candidate).values_list("status", flat=True)) == {"withdrawn"}
     refused = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[original.pk]), follow=True)
