@@ -16,9 +16,9 @@ them). ``DATABASE_URL`` is not read.
 Not timed: the data, built in bulk (a centre approved for TSSR 2023 under a bench authority with its
 development key, 500 validated PVs of 20 candidates, one "to be issued" entry per candidate: 17 parchemins and
 3 livrets out of 20, the livrets' holdings), and the tasks queued (one ``issue_documents`` per PV, as the
-validation queues them). Timed: from the workers' start to the last document registered. The workers send
-each document to its holder too (the e-mail with the PDF attached, the console backend of development, its
-output thrown away): what issuing costs in production.
+validation queues them). Timed: from the workers' start until they have nothing left to do. The workers send
+each document to its holder too (one task per PV, the e-mail with the PDF attached, the console backend of
+development, its output thrown away): what issuing costs in production.
 
 It prints documents per second, the peak memory (resident set, VmHWM) of each worker process, and checks
 that every entry was issued once. Aim: 200 documents/s, under 150 MB per worker.

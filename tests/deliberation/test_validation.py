@@ -49,8 +49,8 @@ def test_validation_queues_the_documents_and_the_worker_notifies_each_candidate(
         assert [c["number"] for c in documents[second.pk].data["ccps"]] == [2]
 
         # One task sends the PV's notices; the documents follow (a batch and its successor issue them, one task
-        # sends each: tests/credentials).
-        assert run_worker() == 5
+        # sends them: tests/credentials).
+        assert run_worker() == 4
     notices = [m for m in mail.outbox if first.candidate.email in m.to and not m.attachments]
     assert len(notices) == 1
     body = notices[0].body

@@ -114,9 +114,8 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
     """``issue`` of an entry whose row the transaction holds."""
     if entry.status == IssuanceStatus.CANCELLED:
         return None
-    existing = IssuedDocument.objects.filter(source=entry, duplicate_of=None).first()
-    if existing is not None:
-        return existing
+    if entry.status == IssuanceStatus.ISSUED:  # the entry and its document are written in one transaction
+        return IssuedDocument.objects.filter(source=entry, duplicate_of=None).first()
     session = entry.registration.session
     authority = session.centre.authority
     code = codes.new_code()
@@ -158,7 +157,6 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
     except BaseException:
         document.pdf.delete(save=False)  # the transaction rolls back: no file without its register entry
         raise
-    transaction.on_commit(lambda: _send(document.pk))
     return document
 
 
@@ -207,12 +205,6 @@ def duplicate(user: Any, document: IssuedDocument) -> IssuedDocument:
             copy.pdf.delete(save=False)
             raise
     return copy
-
-
-def _send(document_id: int) -> None:
-    from titrepro.credentials import tasks
-
-    tasks.send_document.enqueue(document_id)
 
 
 def revoke(entries: Iterable[int], status: str, reason: str, on: datetime.date, user: Any) -> list[int]:

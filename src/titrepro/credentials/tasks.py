@@ -1,5 +1,5 @@
 """Background work of the documents, run by the task worker (``titrepro db_worker``): issuing a validated PV's
-documents, and sending each holder their document.
+documents, and sending each holder theirs (one task per PV for each).
 
 A batch survives its worker: ``issue_documents`` first queues its own successor when entries remain, then issues
 them one by one (``services.issue_next``, each its own transaction, idempotent). A worker stopped in the middle
@@ -60,12 +60,25 @@ def issue_pending(minutes_id: int) -> dict[str, int]:
             counts["failed"] += 1
             continue
         if done is None:
-            return counts
+            break
         counts["issued"] += 1
+    if counts["issued"]:
+        send_documents.enqueue(minutes_id)  # one task sends what this run issued (and anything not sent yet)
+    return counts
 
 
 @task()
-def send_document(document_id: int) -> str:
+def send_documents(minutes_id: int) -> dict[str, int]:
+    """E-mail each holder the PV's documents not sent yet (``send``); how many were sent, had no address."""
+    counts: dict[str, int] = {}
+    unsent = IssuedDocument.objects.filter(minutes=minutes_id, duplicate_of=None, notified_at=None)
+    for pk in unsent.order_by("pk").values_list("pk", flat=True):
+        outcome = send(pk)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def send(document_id: int) -> str:
     """E-mail the holder their document, the signed PDF attached, with its verification URL; once."""
     document = IssuedDocument.objects.select_related("holder").filter(pk=document_id).first()
     if document is None or document.notified_at is not None or document.status != Status.VALID:

@@ -17,6 +17,9 @@ time, a candidate keeping their workstation when it is free: interval graphs are
 coloured that way with as many colours as the cumulative allows.
 
 Every planning returned has passed ``rules.timetable.check``.
+
+OR-Tools is imported by the functions that build or solve a model, not with the module: a process that never
+plans (the task worker issuing documents, most web requests) does not load its ~85 MB.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 from titrepro.rules.timetable import (
     COMBINATION,
@@ -100,6 +105,8 @@ class _Task:
 
 class _Model:
     def __init__(self, problem: Problem, *, relax: frozenset[str] = frozenset()) -> None:
+        from ortools.sat.python import cp_model  # imported here: see the module docstring
+
         self.problem = problem
         self.model = cp_model.CpModel()
         self.tasks: list[_Task] = []
@@ -122,6 +129,8 @@ class _Model:
         return ranges
 
     def _build(self, relax: frozenset[str]) -> None:
+        from ortools.sat.python import cp_model  # imported here: see the module docstring
+
         m = self.model
         problem = self.problem
         horizon = max((b for _, b in problem.windows()), default=0)
@@ -335,6 +344,8 @@ def assign_jurors(problem: Problem, slots: Sequence[Slot]) -> tuple[Slot, ...]:
 
 
 def _solver(settings: Settings, seconds: float) -> cp_model.CpSolver:
+    from ortools.sat.python import cp_model  # imported here: see the module docstring
+
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = max(settings.workers, 1)
@@ -348,6 +359,8 @@ def _solver(settings: Settings, seconds: float) -> cp_model.CpSolver:
 
 def _explain(problem: Problem, settings: Settings) -> Infeasibility:
     """Which groups of rules, together, leave no planning: each relaxed in turn."""
+    from ortools.sat.python import cp_model  # imported here: see the module docstring
+
     blamed = []
     for group in ("workstations", "jury", "order"):
         relaxed = _Model(problem, relax=frozenset({group}))
@@ -375,6 +388,8 @@ def solve(
     each round must keep the previous rounds' values. The session's end is proven optimal when
     it meets the larger of the solver's bound and ``rules.timetable.lower_bound``.
     """
+    from ortools.sat.python import cp_model  # imported here: see the module docstring
+
     started = clock()
     shortages = infeasibilities(problem)
     if shortages:
