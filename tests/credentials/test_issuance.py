@@ -139,11 +139,11 @@ def test_issuing_twice_creates_nothing_the_second_time(issued: tuple[Any, dict[s
 
 
 def test_a_worker_stopped_in_the_middle_leaves_the_rest_to_the_next_one(
-    builtin_catalogue: Any, monkeypatch: pytest.MonkeyPatch
+    builtin_catalogue: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    """The worker dies while it signs the second document: that document's transaction rolls back, and the worker
+    """The worker dies while it signs the second document: the batch's transaction rolls back, and the worker
     stops there (as a killed one would, the batch's task never finishes). Started again, a worker finishes the
-    batch from the successor the batch queued first: no document lost, none doubled."""
+    PV from the successor the batch queued first: no document lost, none doubled, no file left behind."""
     held = held_session()
     real_sign = signing.sign
     calls: list[int] = []
@@ -168,14 +168,17 @@ def test_a_worker_stopped_in_the_middle_leaves_the_rest_to_the_next_one(
         excluded_queue_names=[],
     )
     worker.run()
-    assert IssuedDocument.objects.count() == 1
-    assert DocumentToIssue.objects.filter(status=IssuanceStatus.TO_ISSUE).count() == 1
+    # The two documents were in one batch (one transaction): both rolled back, the first's file deleted with it.
+    assert IssuedDocument.objects.count() == 0
+    assert DocumentToIssue.objects.filter(status=IssuanceStatus.TO_ISSUE).count() == 2
+    assert not list((Path(settings.MEDIA_ROOT) / "documents").rglob("*.pdf"))
     run_worker()  # another worker, later
     assert IssuedDocument.objects.count() == 2
     assert set(DocumentToIssue.objects.values_list("status", flat=True)) == {IssuanceStatus.ISSUED}
     assert sorted(IssuedDocument.objects.values_list("source", flat=True)) == sorted(
         DocumentToIssue.objects.values_list("pk", flat=True)
     )
+    assert len(list((Path(settings.MEDIA_ROOT) / "documents").rglob("*.pdf"))) == 2
 
 
 def test_a_document_that_cannot_be_signed_is_not_issued(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -31,8 +32,6 @@ TEMPLATE = "certificate"
 class IssuanceError(Exception):
     """The document of an entry could not be issued (no signing key for its authority, a rendering error); the
     entry stays to be issued, nothing is written. English, for the worker's log."""
-
-    entry: int | None = None
 
 
 def _render(facts: dict[str, Any], departement: str, *, duplicate_of: str = "") -> bytes:
@@ -84,30 +83,47 @@ def issue(entry_id: int) -> IssuedDocument | None:
         return _issue_locked(entry)
 
 
-def issue_next(minutes_id: int, skipped: Collection[int] = ()) -> tuple[int, IssuedDocument] | None:
-    """Issue the next entry of the PV still to be issued that no other worker holds (``SKIP LOCKED`` on
-    PostgreSQL: two workers on one PV share its entries instead of waiting on each other), ``skipped`` aside;
-    the entry's id and its document, or ``None`` when none is left. Raises ``IssuanceError`` (with the entry's
-    id as ``entry``)."""
-    with transaction.atomic():
-        entry = (
-            DocumentToIssue.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related(*ENTRY_RELATED)
-            .filter(minutes=minutes_id, status=IssuanceStatus.TO_ISSUE)
-            .exclude(pk__in=list(skipped))
-            .order_by("pk")
-            .first()
-        )
-        if entry is None:
-            return None
-        try:
-            document = _issue_locked(entry)
-        except IssuanceError as error:
-            error.entry = entry.pk
-            raise
-        if document is None:  # a pending entry is never cancelled: only the race with a cancellation could
-            return None
-        return entry.pk, document
+BATCH = 10  # entries issued in one transaction: one commit (and one audit checkpoint) for ten documents
+
+
+@dataclass(frozen=True)
+class Batch:
+    issued: list[IssuedDocument]
+    failed: dict[int, str]  # entry id -> why (English, for the log)
+
+
+def issue_batch(minutes_id: int, skipped: Collection[int] = (), size: int = BATCH) -> Batch | None:
+    """Issue up to ``size`` entries of the PV still to be issued that no other worker holds (``SKIP LOCKED`` on
+    PostgreSQL: two workers on one PV share its entries instead of waiting on each other), ``skipped`` aside, in
+    one transaction; ``None`` when none is left. An entry that cannot be issued (``IssuanceError``: raised before
+    anything of it is written) is reported and passed over; any other error rolls the batch back, its files
+    with it."""
+    written: list[IssuedDocument] = []
+    try:
+        with transaction.atomic():
+            entries = list(
+                DocumentToIssue.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related(*ENTRY_RELATED)
+                .filter(minutes=minutes_id, status=IssuanceStatus.TO_ISSUE)
+                .exclude(pk__in=list(skipped))
+                .order_by("pk")[:size]
+            )
+            if not entries:
+                return None
+            failed: dict[int, str] = {}
+            for entry in entries:
+                try:
+                    document = _issue_locked(entry)
+                except IssuanceError as error:
+                    failed[entry.pk] = str(error)
+                    continue
+                if document is not None:
+                    written.append(document)
+            return Batch(written, failed)
+    except BaseException:
+        for document in written:  # the transaction rolled back: no file without its register entry
+            document.pdf.delete(save=False)
+        raise
 
 
 def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:

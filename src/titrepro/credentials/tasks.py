@@ -2,7 +2,7 @@
 documents, and sending each holder theirs (one task per PV for each).
 
 A batch survives its worker: ``issue_documents`` first queues its own successor when entries remain, then issues
-them one by one (``services.issue_next``, each its own transaction, idempotent). A worker stopped in the middle
+them a few at a time (``services.issue_batch``, one transaction each, idempotent). A worker stopped in the middle
 leaves the entries not issued yet to the successor; one that finishes leaves the successor nothing to do. Two
 workers on the same PV share its entries (each takes one the other does not hold) and never issue twice.
 """
@@ -47,21 +47,16 @@ def issue_documents(minutes_id: int, previous: int | None = None) -> dict[str, i
 
 
 def issue_pending(minutes_id: int) -> dict[str, int]:
-    """Issue the PV's entries still to be issued, one transaction each; an entry that fails is logged, left to be
-    issued, and passed over."""
+    """Issue the PV's entries still to be issued, a few per transaction (``services.issue_batch``); an entry that
+    fails is logged, left to be issued, and passed over."""
     counts = {"issued": 0, "failed": 0}
     failed: list[int] = []
-    while True:
-        try:
-            done = services.issue_next(minutes_id, skipped=failed)
-        except services.IssuanceError as error:
-            logger.exception("document entry %s of PV %s not issued", error.entry, minutes_id)
-            failed.append(error.entry or 0)
-            counts["failed"] += 1
-            continue
-        if done is None:
-            break
-        counts["issued"] += 1
+    while (batch := services.issue_batch(minutes_id, skipped=failed)) is not None:
+        for entry, why in batch.failed.items():
+            logger.error("document entry %s of PV %s not issued: %s", entry, minutes_id, why)
+        failed += batch.failed
+        counts["issued"] += len(batch.issued)
+        counts["failed"] += len(batch.failed)
     if counts["issued"]:
         send_documents.enqueue(minutes_id)  # one task sends what this run issued (and anything not sent yet)
     return counts
