@@ -53,10 +53,8 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import psycopg
-from psycopg import sql
+from scratch_database import server
 
 
 def arguments() -> argparse.Namespace:
@@ -69,19 +67,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/titrepro_bench_deliberation")
     parser.add_argument("--keep", action="store_true", help="keep the database and the checkpoint file")
     return parser.parse_args()
-
-
-def server(url: str, action: str) -> str:
-    """Create (dropping a leftover one) or drop the bench's database, from the server's ``postgres`` database."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql") or "bench" not in name:
-        sys.exit(f"--database must name a PostgreSQL database with 'bench' in its name, not {url!r}")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as maintenance:
-        maintenance.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if action == "create":
-            maintenance.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return name
 
 
 ARGS = arguments()

@@ -35,10 +35,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg
-from psycopg import sql
+from scratch_database import server
 
 
 def arguments() -> argparse.Namespace:
@@ -49,18 +47,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/titrepro_bench_documents")
     parser.add_argument("--keep", action="store_true", help="keep the database and the temporary folder")
     return parser.parse_args()
-
-
-def server(url: str, action: str) -> None:
-    """Create (dropping a leftover one) or drop the bench's database, from the server's ``postgres`` database."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql") or "bench" not in name:
-        sys.exit(f"--database must name a PostgreSQL database with 'bench' in its name, not {url!r}")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as maintenance:
-        maintenance.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if action == "create":
-            maintenance.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 ARGS = arguments()
