@@ -70,6 +70,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db.models import Max, Min  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from titrepro.candidates.models import Candidate, Holding, HoldingKind, identity_key  # noqa: E402
@@ -270,9 +271,13 @@ def main() -> None:
         print(
             f"issued: {issued} documents in {elapsed:.1f} s = {issued / elapsed:.0f} documents/s ({ARGS.workers} workers)"
         )
+        first, last = IssuedDocument.objects.aggregate(first=Min("issued_at"), last=Max("issued_at")).values()
+        if first is not None and last is not None and last > first:
+            steady = (issued - 1) / (last - first).total_seconds()
+            print(f"  once the workers are up (first to last document registered): {steady:.0f} documents/s")
         print("peak memory per worker (VmHWM): " + ", ".join(f"{p / 1024:.0f} MB" for p in peaks))
         print(f"left to issue: {left}; issued twice: {doubled}; workers' exit codes: {[w.returncode for w in workers]}")
-        aim = issued / elapsed >= 200 and max(peaks) < 150 * 1024
+        aim = issued / elapsed >= 200 and max(peaks) < 150 * 1024  # the wall-clock rate, start-up included
         print(f"aim (200 documents/s, under 150 MB per worker): {'met' if aim else 'not met'}")
     finally:
         from django.db import connections
