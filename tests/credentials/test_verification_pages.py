@@ -81,6 +81,7 @@ def test_a_superseded_document_says_so_and_points_to_the_current_one(client: Cli
     html = client.get(reverse("credentials:verify_code", args=[livret.printed_code])).content.decode()
     assert 'data-status="superseded"' in html
     assert "Authentique, mais remplacé" in html
+    assert "Remplacé par le parchemin." not in html  # the reason is the authority's, not printed on the document
     assert reverse("credentials:verify_code", args=[parchemin.printed_code]) in html
 
 
