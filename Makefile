@@ -132,7 +132,7 @@ check: bootstrap
 	echo "==> check --deploy (production settings, dummy secret and host)"; \
 	TITREPRO_ENV=production \
 	TITREPRO_SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
-	TITREPRO_ALLOWED_HOSTS=titrepro.example.org \
+	TITREPRO_ALLOWED_HOSTS=titrepro.example.org TITREPRO_PUBLIC_URL=https://titrepro.example.org \
 	TITREPRO_EMAIL_HOST=smtp.example.org TITREPRO_EMAIL_HOST_USER=titrepro TITREPRO_EMAIL_HOST_PASSWORD=dummy \
 	TITREPRO_CONTACT_EMAIL=contact@example.org TITREPRO_PUBLISHER=Publisher TITREPRO_HOST_NAME=Host TITREPRO_HOST_ADDRESS=Address \
 	TITREPRO_AUDIT_KEY=check-deploy-dummy-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz \
