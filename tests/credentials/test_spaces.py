@@ -110,3 +110,14 @@ def test_the_candidate_gets_a_duplicate_that_stands_or_falls_with_the_original(c
     refused = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[original.pk]), follow=True)
     assert "Seul un document valide a un duplicata" in refused.content.decode()
     assert IssuedDocument.objects.filter(duplicate_of=original).count() == 2
+
+
+def test_the_session_page_shows_the_issuance_and_links_to_the_documents(client: Client, held: Any) -> None:
+    from titrepro.sessions.models import ExamSession
+
+    ExamSession.objects.filter(pk=held.session.pk).update(status="held")
+    staff = login_as(client, held.world.staff)
+    html = staff.get(reverse("sessions:centre_session_detail", args=[held.session.pk])).content.decode()
+    documents = reverse("credentials_spaces:centre_session_documents", args=[held.session.pk])
+    assert f'href="{documents}" id="documents-link"' in html
+    assert f'hx-get="{documents}" hx-trigger="load"' in html
