@@ -48,6 +48,9 @@ PUBLIC = [
     Public("credentials:certificates", needs_catalogue=False),
     Public("credentials:certificates_pem", needs_catalogue=False),
     Public(
+        "api:document_verify", kwargs={"code": "0000-0000-0000-0000-0000-0000-0000"}, status=404, needs_catalogue=False
+    ),
+    Public(
         "credentials:verify_code",
         kwargs={"code": "0000-0000-0000-0000-0000-0000-0000"},
         status=404,

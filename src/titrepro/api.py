@@ -18,6 +18,7 @@ from titrepro.candidates.api_records import router as candidates_router
 from titrepro.catalogue.api import router as catalogue_router
 from titrepro.catalogue.api_standing import router as standing_router
 from titrepro.core.api import TitreproAPI
+from titrepro.credentials.api import router as credentials_router
 from titrepro.deliberation.api import router as deliberation_router
 from titrepro.directory.api import router as directory_router
 from titrepro.sessions.api import router as sessions_router
@@ -39,3 +40,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/sessions", sessions_router)
 api.add_router("/sessions", planning_router)
 api.add_router("/deliberation", deliberation_router)
+api.add_router("/documents", credentials_router)
