@@ -113,5 +113,5 @@ def test_an_employer_verifies_a_parchemin_by_its_qr_code_its_number_and_its_file
     page.context.clear_cookies()
     log_in(page, live_server.url, _with_password(held.world.staff))
     page.goto(f"{live_server.url}/espace/centre/sessions/{held.session.pk}/documents/")
-    expect(page.locator("#documents-progress")).to_have_attribute("data-issued", "2")
+    expect(page.locator("#documents-progress")).to_have_attribute("data-issued", "4")
     assert_accessible(page)

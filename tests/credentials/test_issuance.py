@@ -1,6 +1,7 @@
 """Issuing the documents of a validated PV (R-73) on a real TSSR 2023 session, by the real task worker: a
-parchemin for the title awarded, a livret for the partial success; each signed PDF checked by independent tools
-(pdfsig, qpdf, zbarimg, pdftotext), sent to its holder, registered once however often issuance runs."""
+parchemin for the title awarded, a livret for the partial success, each after the attestation de réussite that
+stands for it until it is issued; each signed PDF checked by independent tools (pdfsig, qpdf, zbarimg, pdftotext),
+sent to its holder, registered once however often issuance runs."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def issued(builtin_catalogue: Any) -> tuple[Any, dict[str, IssuedDocument]]:
     validated(held)
     mail.outbox.clear()
     run_worker()
-    documents = {d.kind: d for d in IssuedDocument.objects.select_related("holder")}
+    documents = {d.kind: d for d in IssuedDocument.objects.exclude(kind=Kind.ATTESTATION).select_related("holder")}
     return held, documents
 
 
@@ -61,6 +62,13 @@ def test_the_worker_issues_one_signed_document_per_entry_and_sends_it(
         (second.pk, Kind.LIVRET),
     }
     assert set(DocumentToIssue.objects.values_list("status", flat=True)) == {IssuanceStatus.ISSUED}
+    # Each result's attestation was issued first, then superseded by the document it stood for.
+    attestations = IssuedDocument.objects.filter(kind=Kind.ATTESTATION).order_by("pk")
+    assert [(a.registration_id, a.status, a.superseded_by) for a in attestations] == [
+        (first.pk, Status.SUPERSEDED, documents[Kind.PARCHEMIN]),
+        (second.pk, Status.SUPERSEDED, documents[Kind.LIVRET]),
+    ]
+    assert max(a.source_id for a in attestations) < min(d.source_id for d in documents.values())
 
     nss = tmp_path / "nss"
     nss.mkdir()
@@ -71,8 +79,8 @@ def test_the_worker_issues_one_signed_document_per_entry_and_sends_it(
         ).returncode
         == 0
     )
-    for document in documents.values():
-        path = tmp_path / f"{document.kind}.pdf"
+    for document in [*documents.values(), *attestations]:
+        path = tmp_path / f"{document.kind}-{document.registration_id}.pdf"
         data = document.pdf.read()
         document.pdf.close()
         path.write_bytes(data)
@@ -85,7 +93,7 @@ def test_the_worker_issues_one_signed_document_per_entry_and_sends_it(
         assert tool("qpdf", "--check", path).returncode == 0
         assert signing.check(data).verdict == signing.Verdict.VALID
 
-        png = tmp_path / f"{document.kind}"
+        png = tmp_path / f"{document.kind}-{document.registration_id}"
         assert tool("pdftoppm", "-r", "150", "-png", "-singlefile", path, png).returncode == 0
         scanned = tool("zbarimg", "--quiet", "--raw", png.with_suffix(".png"))
         assert scanned.stdout.strip() == content.verification_url(document.code)
@@ -109,13 +117,24 @@ def test_the_worker_issues_one_signed_document_per_entry_and_sends_it(
         assert not [word for word in ROUTES if word.lower() in text.lower()]
         assert document.data["number"] == document.printed_code
 
-    livret = text_of(tmp_path / "livret.pdf")
+    livret = text_of(tmp_path / f"livret-{second.pk}.pdf")
     assert "LIVRET DE CERTIFICATION" in livret
     assert "CCP 1" in livret
     assert "CCP 2" not in livret  # the partial success gave CCP 1 only
-    assert "TITRE PROFESSIONNEL" in text_of(tmp_path / "parchemin.pdf")
+    assert "TITRE PROFESSIONNEL" in text_of(tmp_path / f"parchemin-{first.pk}.pdf")
+    title_attested = " ".join(text_of(tmp_path / f"attestation-{first.pk}.pdf").split())
+    assert "ATTESTATION DE RÉUSSITE" in title_attested
+    assert "le titre professionnel" in title_attested
+    assert "Provisoire" in title_attested
+    ccps_attested = " ".join(text_of(tmp_path / f"attestation-{second.pk}.pdf").split())
+    assert "CCP 1" in ccps_attested
+    assert "CCP 2" not in ccps_attested
 
-    # Each holder received theirs, the signed PDF attached.
+    # Each holder received theirs, the signed PDF attached; not the attestation, superseded by then.
+    assert [m.subject for m in mail.outbox if m.subject.startswith("Votre")] == [
+        "Votre titre professionnel",
+        "Votre livret de certification",
+    ]
     for document in documents.values():
         sent = [m for m in mail.outbox if document.printed_code in m.body]
         assert len(sent) == 1
@@ -124,7 +143,7 @@ def test_the_worker_issues_one_signed_document_per_entry_and_sends_it(
         assert (mimetype, hashlib.sha256(attached).hexdigest()) == ("application/pdf", document.sha256)
         document.refresh_from_db()
         assert document.notified_at is not None
-    assert AuditEntry.objects.filter(action="document.issued").count() == 2
+    assert AuditEntry.objects.filter(action="document.issued").count() == 4
 
 
 def test_issuing_twice_creates_nothing_the_second_time(issued: tuple[Any, dict[str, IssuedDocument]]) -> None:
@@ -135,7 +154,7 @@ def test_issuing_twice_creates_nothing_the_second_time(issued: tuple[Any, dict[s
     tasks.issue_documents.enqueue(documents[Kind.LIVRET].minutes_id)
     run_worker()
     assert sorted(IssuedDocument.objects.values_list("pk", "sha256")) == before
-    assert AuditEntry.objects.filter(action="document.issued").count() == 2
+    assert AuditEntry.objects.filter(action="document.issued").count() == 4
 
 
 def test_a_worker_stopped_in_the_middle_leaves_the_rest_to_the_next_one(
@@ -168,17 +187,18 @@ def test_a_worker_stopped_in_the_middle_leaves_the_rest_to_the_next_one(
         excluded_queue_names=[],
     )
     worker.run()
-    # The two documents were in one batch (one transaction): both rolled back, the first's file deleted with it.
+    # The four documents (two attestations, then the parchemin and the livret) were in one batch (one
+    # transaction): all rolled back, the first's file deleted with it.
     assert IssuedDocument.objects.count() == 0
-    assert DocumentToIssue.objects.filter(status=IssuanceStatus.TO_ISSUE).count() == 2
+    assert DocumentToIssue.objects.filter(status=IssuanceStatus.TO_ISSUE).count() == 4
     assert not list((Path(settings.MEDIA_ROOT) / "documents").rglob("*.pdf"))
     run_worker()  # another worker, later
-    assert IssuedDocument.objects.count() == 2
+    assert IssuedDocument.objects.count() == 4
     assert set(DocumentToIssue.objects.values_list("status", flat=True)) == {IssuanceStatus.ISSUED}
     assert sorted(IssuedDocument.objects.values_list("source", flat=True)) == sorted(
         DocumentToIssue.objects.values_list("pk", flat=True)
     )
-    assert len(list((Path(settings.MEDIA_ROOT) / "documents").rglob("*.pdf"))) == 2
+    assert len(list((Path(settings.MEDIA_ROOT) / "documents").rglob("*.pdf"))) == 4
 
 
 def test_a_document_that_cannot_be_signed_is_not_issued(
@@ -201,10 +221,10 @@ def test_a_document_that_cannot_be_signed_is_not_issued(
     keys.clear_cache()
     out = io.StringIO()
     call_command("documents", "issue", stdout=out)
-    assert "2 documents délivrés, 0 non délivrés" in out.getvalue()
+    assert "4 documents délivrés, 0 non délivrés" in out.getvalue()
     assert set(DocumentToIssue.objects.values_list("status", flat=True)) == {IssuanceStatus.ISSUED}
     call_command("documents", "issue", stdout=out)  # nothing more
-    assert IssuedDocument.objects.count() == 2
+    assert IssuedDocument.objects.count() == 4
 
 
 def test_a_withdrawal_after_fraud_changes_the_status_at_once(

@@ -39,7 +39,8 @@ def test_the_candidate_lists_their_documents_and_downloads_the_signed_pdf(client
     empty = learner.get(reverse("credentials_spaces:candidate_documents")).content.decode()
     assert 'id="no-document"' in empty
     _issue_all()
-    livret = IssuedDocument.objects.get(holder=second.candidate)
+    livret = IssuedDocument.objects.get(holder=second.candidate, kind=Kind.LIVRET)
+    attestation = IssuedDocument.objects.get(holder=second.candidate, kind=Kind.ATTESTATION)
     Consultation.objects.create(document=livret, channel="code")
     Consultation.objects.create(document=livret, channel="upload")
     html = learner.get(reverse("credentials_spaces:candidate_documents")).content.decode()
@@ -47,7 +48,11 @@ def test_the_candidate_lists_their_documents_and_downloads_the_signed_pdf(client
     assert 'data-verified="2"' in html
     assert "Vérifié 2 fois." in html
     assert livret.printed_code in html
-    other = IssuedDocument.objects.get(holder=held.registrations[0].candidate)
+    # The attestation stood for the livret until it was issued: listed, superseded, no duplicate of it.
+    assert f'id="document-{attestation.pk}" data-status="superseded"' in html
+    assert f'id="duplicate-{livret.pk}"' in html
+    assert f'id="duplicate-{attestation.pk}"' not in html
+    other = IssuedDocument.objects.get(holder=held.registrations[0].candidate, kind=Kind.PARCHEMIN)
     assert f'id="document-{other.pk}"' not in html
     pdf = learner.get(reverse("credentials_spaces:candidate_document_file", args=[livret.pk]))
     assert pdf.status_code == 200
@@ -60,14 +65,14 @@ def test_the_centre_follows_the_issuance_and_takes_the_zip(client: Client, held:
     staff = login_as(client, held.world.staff)
     url = reverse("credentials_spaces:centre_session_documents", args=[held.session.pk])
     before = staff.get(url).content.decode()
-    assert 'data-issued="0" data-total="2"' in before
+    assert 'data-issued="0" data-total="4"' in before  # two attestations, a parchemin, a livret
     assert 'hx-trigger="every 2s"' in before
     fragment = staff.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="documents-progress"' in fragment
     assert "<html" not in fragment
     documents = _issue_all()
     after = staff.get(url).content.decode()
-    assert 'data-issued="2" data-total="2"' in after
+    assert 'data-issued="4" data-total="4"' in after
     assert 'hx-trigger="every 2s"' not in after
     zipped = staff.get(reverse("credentials_spaces:centre_session_documents_zip", args=[held.session.pk]))
     archive = zipfile.ZipFile(io.BytesIO(zipped.content))
@@ -83,8 +88,12 @@ def test_the_candidate_gets_a_duplicate_that_stands_or_falls_with_the_original(c
 
     first = held.registrations[0]
     _issue_all()
-    original = IssuedDocument.objects.get(holder=first.candidate)
+    original = IssuedDocument.objects.get(holder=first.candidate, kind=Kind.PARCHEMIN)
     learner = login_as(client, candidate_user(first))
+    attestation = IssuedDocument.objects.get(holder=first.candidate, kind=Kind.ATTESTATION)
+    refused = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[attestation.pk]), follow=True)
+    assert "Une attestation de réussite est provisoire et n’a pas de duplicata" in refused.content.decode()
+    assert not IssuedDocument.objects.filter(duplicate_of=attestation).exists()
     answer = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[original.pk]))
     assert answer.status_code == 302
     copy = IssuedDocument.objects.get(duplicate_of=original)
@@ -106,7 +115,8 @@ def test_the_candidate_gets_a_duplicate_that_stands_or_falls_with_the_original(c
     assert IssuedDocument.objects.filter(duplicate_of=original).count() == 2
     assert original.source_id is not None
     services.revoke([original.source_id], "withdrawn", "Fraude avérée.", original.issued_at.date(), None)
-    assert set(IssuedDocument.objects.filter(holder=first.candidate).values_list("status", flat=True)) == {"withdrawn"}
+    withdrawn = IssuedDocument.objects.filter(holder=first.candidate).exclude(kind=Kind.ATTESTATION)
+    assert set(withdrawn.values_list("status", flat=True)) == {"withdrawn"}
     refused = learner.post(reverse("credentials_spaces:candidate_duplicate", args=[original.pk]), follow=True)
     assert "Seul un document valide a un duplicata" in refused.content.decode()
     assert IssuedDocument.objects.filter(duplicate_of=original).count() == 2

@@ -85,6 +85,17 @@ def test_a_superseded_document_says_so_and_points_to_the_current_one(client: Cli
     assert reverse("credentials:verify_code", args=[parchemin.printed_code]) in html
 
 
+def test_an_attestation_points_to_the_document_it_stood_for(client: Client, documents: dict[str, Any]) -> None:
+    """R-73: the attestation de réussite of the partial success, issued first, is superseded by the livret."""
+    attestation = IssuedDocument.objects.get(kind=Kind.ATTESTATION, registration=documents[Kind.LIVRET].registration)
+    assert attestation.superseded_by == documents[Kind.LIVRET]
+    html = client.get(reverse("credentials:verify_code", args=[attestation.printed_code])).content.decode()
+    assert 'data-status="superseded"' in html
+    assert "Attestation de réussite" in html
+    assert reverse("credentials:verify_code", args=[documents[Kind.LIVRET].printed_code]) in html
+    assert [c["number"] for c in attestation.data["ccps"]] == [1]  # this session's CCP
+
+
 def _upload(client: Client, data: bytes, name: str = "document.pdf") -> Any:
     return client.post(
         reverse("credentials:verify_file"),

@@ -226,10 +226,12 @@ def test_r82_an_appeal_upheld_turns_a_partial_success_into_the_title_by_a_correc
     # The failure of a title session not passed no longer counts; voided, not deleted.
     failure = ExamOutcome.objects.get(candidate=second.candidate)
     assert (failure.kind, failure.voided_on, failure.void_reason) == ("failure", DAY(2026, 6, 1), answer)
-    # The livret is cancelled, the parchemin queued from the corrective PV.
+    # The livret is cancelled with its attestation, the parchemin and its own queued from the corrective PV.
     documents = DocumentToIssue.objects.filter(registration=second)
     assert {(d.minutes_id, d.kind, d.status) for d in documents} == {
+        (old.pk, "attestation", "cancelled"),
         (old.pk, "livret", "cancelled"),
+        (corrective.pk, "attestation", "to_issue"),
         (corrective.pk, "parchemin", "to_issue"),
     }
     assert documents.get(kind="parchemin").data["minutes"]["number"] == corrective.number
@@ -296,7 +298,9 @@ def test_r82_an_appeal_upheld_that_removes_a_ccp_withdraws_the_holdings_and_keep
     assert corrective.number in outcome.source
     documents = DocumentToIssue.objects.filter(registration=first)
     assert {(d.minutes_id, d.kind, d.status) for d in documents} == {
+        (old.pk, "attestation", "cancelled"),
         (old.pk, "parchemin", "cancelled"),
+        (corrective.pk, "attestation", "to_issue"),
         (corrective.pk, "livret", "to_issue"),
     }
     assert documents.get(kind="parchemin").cancel_reason == answer

@@ -51,6 +51,7 @@ def _day(value: str | None) -> str:
 
 def _heading(kind: str) -> str:
     return {
+        Kind.ATTESTATION: _("Attestation de réussite"),
         Kind.PARCHEMIN: _("Titre professionnel"),
         Kind.LIVRET: _("Livret de certification"),
         Kind.CCS: _("Certificat complémentaire de spécialisation"),
@@ -84,6 +85,42 @@ def _livret_ccps(entry: DocumentToIssue) -> list[dict[str, Any]]:
     ]
 
 
+def _awarded(entry: DocumentToIssue) -> str:
+    """What an attestation attests: "title", "ccs" or "ccps" (those of this session); for the other kinds, the
+    kind itself says it."""
+    if entry.data.get("result") == "title_awarded":
+        return "title"
+    return "ccs" if entry.data.get("ccs") else "ccps"
+
+
+def _session_ccps(entry: DocumentToIssue) -> list[dict[str, Any]]:
+    """The CCPs awarded by this session, as ``_livret_ccps`` writes them: an attestation states this session's
+    result only."""
+    data = entry.data
+    source = _("PV %(number)s, session %(session)s") % {
+        "number": data["minutes"]["number"],
+        "session": data["session"]["number"],
+    }
+    return [
+        {
+            "number": ccp["number"],
+            "label": ccp["label"],
+            "version": data["title"].get("version") or "",
+            "obtained_on": _day(data.get("obtained_on")),
+            "source": source,
+        }
+        for ccp in data.get("ccps", [])
+    ]
+
+
+def _ccps(entry: DocumentToIssue, awarded: str) -> list[dict[str, Any]]:
+    if entry.kind == Kind.LIVRET:
+        return _livret_ccps(entry)
+    if entry.kind == Kind.ATTESTATION and awarded == "ccps":
+        return _session_ccps(entry)
+    return []
+
+
 def printed(entry: DocumentToIssue, code: str, issued_on: datetime.date) -> dict[str, Any]:
     """The facts the document prints (the register keeps them as they are), for the entry ``entry`` numbered
     ``code``, issued on ``issued_on``."""
@@ -103,9 +140,12 @@ def printed(entry: DocumentToIssue, code: str, issued_on: datetime.date) -> dict
         else _("Issued on %(day)s") % {"day": document_date(issued_on)}
     )
     ccs = data.get("ccs")
+    awarded = _awarded(entry) if entry.kind == Kind.ATTESTATION else ""
+    shows_ccs = entry.kind == Kind.CCS or awarded == "ccs"
     return {
         "kind": entry.kind,
         "heading": _heading(entry.kind),
+        "awarded": awarded,
         "holder": {
             "name": f"{candidate['birth_name'].upper()} {candidate['given_names']}".strip(),
             "usual_name": _("usual name %(name)s") % {"name": candidate["usual_name"]}
@@ -121,8 +161,8 @@ def printed(entry: DocumentToIssue, code: str, issued_on: datetime.date) -> dict
             "rncp": title.get("rncp") or "",
             "version": title.get("version") or "",
         },
-        "ccps": _livret_ccps(entry) if entry.kind == Kind.LIVRET else [],
-        "ccs": {"code": ccs["code"], "label": ccs["label"]} if entry.kind == Kind.CCS and ccs else None,
+        "ccps": _ccps(entry, awarded),
+        "ccs": {"code": ccs["code"], "label": ccs["label"]} if shows_ccs and ccs else None,
         "jury": {
             "day": _day(data.get("obtained_on")),
             "session": data["session"]["number"],
@@ -148,28 +188,62 @@ def qr_svg(url: str) -> str:
     return str(qr.svg_inline(scale=1, border=0, dark="#161616"))
 
 
+SHAPES = {"title": Kind.PARCHEMIN, "ccps": Kind.LIVRET, "ccs": Kind.CCS}
+
+
+def shape(facts: dict[str, Any]) -> Kind:
+    """The layout a document takes: its kind's, or for an attestation that of the document it stands for."""
+    kind = Kind(facts["kind"])
+    return SHAPES[facts.get("awarded") or "ccps"] if kind == Kind.ATTESTATION else kind
+
+
+def _intro(facts: dict[str, Any]) -> str:
+    if facts["kind"] == Kind.ATTESTATION:
+        return {
+            Kind.PARCHEMIN: _(
+                "The authority attests that, in view of the deliberation of the jury, the titre professionnel"
+            ),
+            Kind.LIVRET: _(
+                "The authority attests that, in view of the deliberation of the jury, the certificates of professional "
+                "competence (CCP) below"
+            ),
+            Kind.CCS: _(
+                "The authority attests that, in view of the deliberation of the jury, the certificate of specialisation"
+            ),
+        }[shape(facts)]
+    return {
+        Kind.PARCHEMIN: _("In view of the deliberation of the jury, the titre professionnel"),
+        Kind.LIVRET: _(
+            "In view of the deliberations of the juries, the certificates of professional competence (CCP) below"
+        ),
+        Kind.CCS: _("In view of the deliberation of the jury, the certificate of specialisation"),
+    }[shape(facts)]
+
+
 def pdf_data(facts: dict[str, Any], *, duplicate_of: str = "") -> dict[str, Any]:
-    """The data of ``core/typst/certificate.typ``: the keys of ``core.pdf.DocumentData``, the facts, the QR code
-    and the labels. ``duplicate_of`` (the original's number) marks a duplicata."""
+    """The data of ``core/typst/certificate.typ``: the keys of ``core.pdf.DocumentData``, the facts, the layout
+    (``shape``), the QR code and the labels. ``duplicate_of`` (the original's number) marks a duplicata."""
     authority = facts["authority"]
     title, jury, ccs = facts["title"], facts["jury"], facts["ccs"]
+    layout = shape(facts)
     return {
         "title": f"{facts['heading']} — {facts['holder']['name']}",
         "reference": facts["number"],
         "page_label": page_label(),
         "authority": {"ministry": _("Ministry in charge of employment"), "name": authority["name"], "address": ""},
         "facts": facts,
+        "shape": layout.value,
         "qr": qr_svg(facts["url"]),
         "duplicate": _("Duplicate of the document no. %(number)s") % {"number": duplicate_of} if duplicate_of else "",
+        "provisional": _(
+            "Provisional: it stands until the parchemin, the livret de certification or the CCS certificate is "
+            "issued; the verification of this number then leads to it."
+        )
+        if facts["kind"] == Kind.ATTESTATION
+        else "",
         "labels": {
-            "awarded_to": _("are awarded to") if facts["kind"] == Kind.LIVRET else _("is awarded to"),
-            "intro": {
-                Kind.PARCHEMIN: _("In view of the deliberation of the jury, the titre professionnel"),
-                Kind.LIVRET: _(
-                    "In view of the deliberations of the juries, the certificates of professional competence (CCP) below"
-                ),
-                Kind.CCS: _("In view of the deliberation of the jury, the certificate of specialisation"),
-            }[Kind(facts["kind"])],
+            "awarded_to": _("are awarded to") if layout == Kind.LIVRET else _("is awarded to"),
+            "intro": _intro(facts),
             "of_title": _("of the titre professionnel"),
             "rncp": _("Registered in the national directory of vocational qualifications under no. %(rncp)s")
             % {"rncp": title["rncp"]}

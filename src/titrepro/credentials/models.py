@@ -1,6 +1,7 @@
-"""The register of issued documents (R-73): each parchemin, livret de certification or CCS certificate issued
-from validated minutes, with its verification code, what it certifies (exactly what it prints), where it comes
-from, the SHA-256 of the signed PDF, and its status; and each consultation of it by the public verification."""
+"""The register of issued documents (R-73): each parchemin, livret de certification, CCS certificate or provisional
+attestation de réussite issued from validated minutes, with its verification code, what it certifies (exactly
+what it prints), where it comes from, the SHA-256 of the signed PDF, and its status; and each consultation of it
+by the public verification."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from titrepro.credentials.codes import grouped
 
 
 class Kind(models.TextChoices):
+    ATTESTATION = "attestation", _("Attestation de réussite")  # provisional: superseded by the document below
     PARCHEMIN = "parchemin", _("Parchemin")
     LIVRET = "livret", _("Livret de certification")
     CCS = "ccs", _("CCS certificate")
@@ -22,7 +24,8 @@ class Kind(models.TextChoices):
 
 class Status(models.TextChoices):
     VALID = "valid", _("Valid")
-    SUPERSEDED = "superseded", _("Superseded")  # a later livret, or the parchemin of the title completed
+    # a later livret, the parchemin of the title completed; an attestation, by the document it stood for
+    SUPERSEDED = "superseded", _("Superseded")
     WITHDRAWN = "withdrawn", _("Withdrawn")  # after fraud (R-80) or an appeal (R-82)
     ANNULLED = "annulled", _("Annulled with the session")  # R-81
 
@@ -42,7 +45,7 @@ class IssuedDocument(models.Model):
     duplicata points to its original (``duplicate_of``) and has no source of its own."""
 
     code = models.CharField(_("verification code"), max_length=28, unique=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     source = models.ForeignKey(
         "deliberation.DocumentToIssue", on_delete=models.PROTECT, null=True, blank=True, related_name="issued"
     )

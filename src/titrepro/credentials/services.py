@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from titrepro.audit.services import record
@@ -54,14 +55,18 @@ def _render(facts: dict[str, Any], departement: str, *, duplicate_of: str = "") 
 
 
 def _supersede(document: IssuedDocument, on: datetime.date) -> list[int]:
-    """A new livret supersedes the holder's earlier livrets of the title; a parchemin supersedes them too (the
-    title completed, the livret's CCPs are in it)."""
-    if document.kind not in (Kind.LIVRET, Kind.PARCHEMIN):
+    """What a new document replaces: the attestation de réussite of the same result (same registration, same PV);
+    and, for a livret or a parchemin, the holder's earlier livrets of the title (the title completed, the
+    livret's CCPs are in the parchemin)."""
+    if document.kind == Kind.ATTESTATION:
         return []
-    earlier = IssuedDocument.objects.filter(
-        holder=document.holder_id, title=document.title_id, kind=Kind.LIVRET, status=Status.VALID
-    ).exclude(pk=document.pk)
+    replaced = Q(registration=document.registration_id, minutes=document.minutes_id, kind=Kind.ATTESTATION)
+    if document.kind in (Kind.LIVRET, Kind.PARCHEMIN):
+        replaced |= Q(holder=document.holder_id, title=document.title_id, kind=Kind.LIVRET)
+    earlier = IssuedDocument.objects.filter(replaced, status=Status.VALID).exclude(pk=document.pk)
     ids = list(earlier.values_list("pk", flat=True))
+    if not ids:
+        return []
     reason = _("Replaced by the %(kind)s no. %(number)s.") % {
         "kind": document.get_kind_display().lower(),
         "number": document.printed_code,
@@ -70,6 +75,17 @@ def _supersede(document: IssuedDocument, on: datetime.date) -> list[int]:
         status=Status.SUPERSEDED, status_changed_on=on, status_reason=reason, superseded_by=document
     )
     return ids
+
+
+def _stood_for(entry: DocumentToIssue) -> bool:
+    """Whether the document an attestation stands for was issued already (the attestation's entry failed, say, and
+    the other did not): then the attestation is not needed."""
+    return (
+        entry.kind == Kind.ATTESTATION
+        and IssuedDocument.objects.filter(registration=entry.registration_id, minutes=entry.minutes_id)
+        .exclude(kind=Kind.ATTESTATION)
+        .exists()
+    )
 
 
 ENTRY_RELATED = ("minutes", "registration__session__centre__authority", "registration__session__version")
@@ -132,6 +148,11 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
         return None
     if entry.status == IssuanceStatus.ISSUED:  # the entry and its document are written in one transaction
         return IssuedDocument.objects.filter(source=entry, duplicate_of=None).first()
+    if _stood_for(entry):
+        entry.status = IssuanceStatus.CANCELLED
+        entry.cancel_reason = _("The document this attestation stood for was issued first.")
+        entry.save(update_fields=["status", "cancel_reason"])
+        return None
     session = entry.registration.session
     authority = session.centre.authority
     code = codes.new_code()
@@ -185,6 +206,14 @@ def duplicate(user: Any, document: IssuedDocument) -> IssuedDocument:
         if original.duplicate_of_id is not None:
             original = (
                 IssuedDocument.objects.select_for_update().select_related("authority").get(pk=original.duplicate_of_id)
+            )
+        if original.kind == Kind.ATTESTATION:
+            raise Refused(
+                "duplicate_of_attestation",
+                _(
+                    "An attestation de réussite is provisional and has no duplicate: ask for one of the document it "
+                    "stands for."
+                ),
             )
         if original.status != Status.VALID:
             raise Refused(

@@ -175,8 +175,10 @@ class Signature(models.Model):
 
 class DocumentKind(models.TextChoices):
     """What a validated decision yields (R-73): the title's parchemin, the livret de certification listing
-    the CCPs (on a partial success, or CCPs of a CCP session), the CCS certificate."""
+    the CCPs (on a partial success, or CCPs of a CCP session), the CCS certificate; and first, beside each of
+    them, the provisional attestation de réussite of this session's result (superseded once the other is issued)."""
 
+    ATTESTATION = "attestation", _("Attestation de réussite (provisional)")
     PARCHEMIN = "parchemin", _("Parchemin (title)")
     LIVRET = "livret", _("Livret de certification (CCPs)")
     CCS = "ccs", _("CCS certificate")
@@ -195,7 +197,7 @@ class DocumentToIssue(models.Model):
 
     minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="documents")
     registration = models.ForeignKey("exam_sessions.Registration", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
     data = models.JSONField(_("what the document states"))
     status = models.CharField(
         _("status"), max_length=10, choices=IssuanceStatus.choices, default=IssuanceStatus.TO_ISSUE

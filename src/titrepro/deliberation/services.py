@@ -480,7 +480,8 @@ def write_holdings(minutes: Minutes, decisions: Sequence[Decision] | None = None
 
 
 def _document_data(minutes: Minutes, registration: Registration, decision: Decision, kind: str) -> dict[str, Any]:
-    """Everything a parchemin, a livret or a CCS certificate states (R-73), as of the validation."""
+    """Everything a parchemin, a livret, a CCS certificate or an attestation states (R-73), as of the
+    validation."""
     session = minutes.session
     version = session.version
     candidate = registration.candidate
@@ -489,7 +490,7 @@ def _document_data(minutes: Minutes, registration: Registration, decision: Decis
         {"number": c.number, "label": c.label, "rncp_block": c.rncp_block_code}
         for c in sorted(decision.ccps_awarded.all(), key=lambda c: c.number)
     ]
-    ccs = session.ccs if kind == DocumentKind.CCS else None
+    ccs = session.ccs if session.kind == SessionKind.CCS else None  # the CCS certificate and its attestation
     return {
         "kind": kind,
         "candidate": {
@@ -528,15 +529,18 @@ def _document_data(minutes: Minutes, registration: Registration, decision: Decis
 
 def documents_due(session: ExamSession, decision: Decision) -> list[str]:
     """The documents a decision yields (R-73): the parchemin for a title; the livret de certification for CCPs
-    awarded without the title; the CCS certificate."""
+    awarded without the title; the CCS certificate; each preceded by the provisional attestation de réussite of
+    the session's result, which the documents app supersedes by the other once issued."""
     result = rules.Result(decision.result)
     if result is rules.Result.TITLE_AWARDED:
-        return [DocumentKind.PARCHEMIN]
-    if session.kind == SessionKind.CCS:
-        return [DocumentKind.CCS] if result is rules.Result.AWARDED else []
-    if result in (rules.Result.AWARDED, rules.Result.PARTIAL_SUCCESS):
-        return [DocumentKind.LIVRET]
-    return []
+        due = [DocumentKind.PARCHEMIN]
+    elif session.kind == SessionKind.CCS:
+        due = [DocumentKind.CCS] if result is rules.Result.AWARDED else []
+    elif result in (rules.Result.AWARDED, rules.Result.PARTIAL_SUCCESS):
+        due = [DocumentKind.LIVRET]
+    else:
+        due = []
+    return [DocumentKind.ATTESTATION, *due] if due else []
 
 
 def queue_documents(
@@ -554,5 +558,8 @@ def queue_documents(
         for decision in decisions
         for kind in documents_due(minutes.session, decision)
     ]
+    # Every attestation first: issued in the order of their ids, they reach the candidates before the batch of
+    # parchemins and livrets is through.
+    entries.sort(key=lambda entry: entry.kind != DocumentKind.ATTESTATION)
     DocumentToIssue.objects.bulk_create(entries)
     return len(entries)
