@@ -68,7 +68,7 @@ def test_the_worker_issues_one_signed_document_per_entry_and_sends_it(
         (first.pk, Status.SUPERSEDED, documents[Kind.PARCHEMIN]),
         (second.pk, Status.SUPERSEDED, documents[Kind.LIVRET]),
     ]
-    assert max(a.source_id for a in attestations) < min(d.source_id for d in documents.values())
+    assert max(a.source_id or 0 for a in attestations) < min(d.source_id or 0 for d in documents.values())
 
     nss = tmp_path / "nss"
     nss.mkdir()
