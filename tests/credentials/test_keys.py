@@ -19,7 +19,13 @@ from titrepro.credentials import keys
 
 pytestmark = pytest.mark.django_db
 
-PARIS_FILES = ["ca.key.pem", "ca.crt.pem", "authority-75.key.pem", "authority-75.crt.pem"]
+PARIS_FILES = [
+    "ca.key.pem",
+    "ca.crt.pem",
+    "authority-75.key.pem",
+    "authority-75.crt.pem",
+    "authority-75.ed25519.pem",
+]
 
 
 @pytest.fixture
@@ -37,6 +43,7 @@ def test_init_makes_a_ca_and_a_key_per_authority_then_nothing(tmp_path) -> None:
     assert [path.name for path in written] == PARIS_FILES
     assert mode(folder) == 0o700
     assert mode(folder / "ca.key.pem") == mode(folder / "authority-75.key.pem") == 0o600
+    assert mode(folder / "authority-75.ed25519.pem") == 0o600
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     assert keys.init_keys([pki.PARIS], folder=folder) == []
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
@@ -44,8 +51,29 @@ def test_init_makes_a_ca_and_a_key_per_authority_then_nothing(tmp_path) -> None:
     assert [path.name for path in keys.init_keys([pki.PARIS, pki.LYON], folder=folder)] == [
         "authority-69.key.pem",
         "authority-69.crt.pem",
+        "authority-69.ed25519.pem",
     ]
     assert (folder / "ca.crt.pem").read_bytes() == before["ca.crt.pem"]
+    # An authority given its PDF key before the credentials existed gets its Ed25519 key alone.
+    (folder / "authority-75.ed25519.pem").unlink()
+    assert [path.name for path in keys.init_keys([pki.PARIS], folder=folder)] == ["authority-75.ed25519.pem"]
+    assert (folder / "authority-75.key.pem").read_bytes() == before["authority-75.key.pem"]
+
+
+def test_the_credential_key_is_read_once_and_refused_when_it_is_not_ed25519(folder) -> None:
+    from titrepro.credentials import data_integrity
+
+    key = keys.credential_key("75")
+    assert keys.credential_key("75") is key
+    assert data_integrity.multikey(key.public_key).startswith("z6Mk")
+    (folder / "authority-69.ed25519.pem").write_bytes((folder / "authority-75.key.pem").read_bytes())  # P-256
+    keys.clear_cache()
+    with pytest.raises(keys.NoSigningKey, match="not an Ed25519 key"):
+        keys.credential_key("69")
+    with pytest.raises(keys.NoSigningKey, match="no authority-13.ed25519.pem"):
+        keys.credential_key("13")
+    with pytest.raises(keys.NoSigningKey, match="not a département code"):
+        keys.credential_key("../x")
 
 
 def test_the_certificates_carry_the_extensions_validators_accept(folder) -> None:
@@ -192,6 +220,7 @@ def test_the_command_makes_the_keys_of_the_authorities_in_the_database(settings,
     shown = capsys.readouterr().out.splitlines()
     assert shown[0].startswith(f"69 {pki.LYON[1]}: C=FR,O=Ministère chargé de l’emploi,CN={pki.LYON[1]}")
     assert shown[1].startswith(f"75 {pki.PARIS[1]}: ")
+    assert "; clé des badges numériques z6Mk" in shown[1]
 
 
 def test_the_command_writes_where_it_is_told(tmp_path, capsys) -> None:

@@ -7,11 +7,14 @@ for it. They are files in ``settings.TITREPRO_KEYS_DIR``, never in the database 
   with ``settings.TITREPRO_KEYS_PASSWORD`` (how a real CA hands keys over);
 - or ``authority-<département>.key.pem`` and ``authority-<département>.crt.pem``, the issuers in
   ``chain.pem`` (else ``ca.crt.pem``);
-- ``ca.crt.pem`` and ``roots/*.pem``: the roots that the verification of a document trusts.
+- ``ca.crt.pem`` and ``roots/*.pem``: the roots that the verification of a document trusts;
+- ``authority-<département>.ed25519.pem``: the authority's Ed25519 key (PKCS#8 PEM), which signs its verifiable
+  credentials (``data_integrity``, docs/decisions/0043); its public half is published in the authority's DID
+  document.
 
-``init_keys`` (``titrepro keys init``) makes a development PKI there: a root CA, made once and kept, and a key
-and certificate for each authority that has none. It is for development and the demo; production is given
-real keys.
+``init_keys`` (``titrepro keys init``) makes a development PKI there: a root CA, made once and kept, a key and
+certificate for each authority that has none, and an Ed25519 key for each authority without one. It is for
+development and the demo; production is given real keys.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
@@ -68,6 +71,18 @@ class SigningKey:
     chain: tuple[x509.Certificate, ...]
 
 
+@dataclass(frozen=True)
+class CredentialKey:
+    """An authority's Ed25519 key for its verifiable credentials."""
+
+    departement: str
+    private_key: ed25519.Ed25519PrivateKey
+
+    @property
+    def public_key(self) -> ed25519.Ed25519PublicKey:
+        return self.private_key.public_key()
+
+
 def keys_dir() -> Path:
     return Path(settings.TITREPRO_KEYS_DIR)
 
@@ -88,6 +103,39 @@ def signing_key(departement: str) -> SigningKey:
 
 def clear_cache() -> None:
     _load.cache_clear()
+    _load_credential_key.cache_clear()
+
+
+def _credential_file(folder: Path, departement: str) -> Path:
+    return folder / f"authority-{departement}.ed25519.pem"
+
+
+def credential_key(departement: str) -> CredentialKey:
+    """The Ed25519 key of the authority of ``departement``, read once per process; raises ``NoSigningKey``."""
+    return _load_credential_key(keys_dir(), departement)
+
+
+@cache
+def _load_credential_key(folder: Path, departement: str) -> CredentialKey:
+    try:
+        DEPARTEMENT(departement)
+    except ValidationError:
+        raise NoSigningKey(departement, "not a département code") from None
+    path = _credential_file(folder, departement)
+    if not path.is_file():
+        raise NoSigningKey(departement, f"no {path.name} in {folder}")
+    password = settings.TITREPRO_KEYS_PASSWORD.encode() or None
+    try:
+        data = path.read_bytes()
+        try:
+            key = serialization.load_pem_private_key(data, password=None)
+        except TypeError:  # an encrypted key: opened with the keys' password
+            key = serialization.load_pem_private_key(data, password=password)
+    except (OSError, ValueError, TypeError) as error:
+        raise NoSigningKey(departement, f"{path.name} cannot be read: {error}") from error
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
+        raise NoSigningKey(departement, f"{path.name} is not an Ed25519 key")
+    return CredentialKey(departement=departement, private_key=key)
 
 
 @cache
@@ -149,9 +197,10 @@ def init_keys(authorities: Iterable[tuple[str, str]], *, folder: Path | None = N
     """A development PKI for ``authorities``, (département, name) pairs: the files written, in order.
 
     The root CA (``ca.key.pem``, ``ca.crt.pem``) is made once and kept; each authority without a file gets
-    ``authority-<département>.key.pem`` and ``.crt.pem``, issued by that CA. Nothing existing is replaced: an
-    authority with any file of its own is left alone (``titrepro keys show`` tells whether they make a key).
-    Private keys are readable by their owner only, and so is the folder.
+    ``authority-<département>.key.pem`` and ``.crt.pem``, issued by that CA; each without an Ed25519 key gets
+    ``authority-<département>.ed25519.pem``. Nothing existing is replaced: an authority with any file of its own
+    for the PDF key is left alone there (``titrepro keys show`` tells whether they make a key). Private keys are
+    readable by their owner only, and so is the folder.
     """
     folder = folder or keys_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -160,7 +209,11 @@ def init_keys(authorities: Iterable[tuple[str, str]], *, folder: Path | None = N
     ca: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None
     for departement, name in authorities:
         files = _authority_files(folder, departement)
+        credential_file = _credential_file(folder, departement)
         if any(path.exists() for path in files):
+            if not credential_file.exists():
+                _write_key(credential_file, ed25519.Ed25519PrivateKey.generate())
+                written.append(credential_file)
             continue
         _, key_file, certificate_file = files
         ca = ca or _development_ca(folder, written)
@@ -169,6 +222,9 @@ def init_keys(authorities: Iterable[tuple[str, str]], *, folder: Path | None = N
         common_name = name.encode()[:COMMON_NAME_BYTES].decode(errors="ignore")  # never half a character
         _write_certificate(certificate_file, _issue(_name(common_name), key, ca, days=AUTHORITY_DAYS))
         written += [key_file, certificate_file]
+        if not credential_file.exists():
+            _write_key(credential_file, ed25519.Ed25519PrivateKey.generate())
+            written.append(credential_file)
     return written
 
 
@@ -245,7 +301,7 @@ def _issue(
     return builder.sign(issuer_key, hashes.SHA256())
 
 
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey) -> None:
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     _write(path, pem, 0o600)
 

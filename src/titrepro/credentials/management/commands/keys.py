@@ -3,7 +3,7 @@
 ``init`` makes the development PKI (``credentials.keys.init_keys``): a root CA, then a key and a certificate
 for each authority in the database that has none; it prints the files written. It refuses to run in
 production, whose authorities are given real keys (docs/decisions/0041). ``show`` lists the authorities and
-whether each has a usable signing key.
+whether each has a usable signing key, and the public Multikey of its credential key (Ed25519).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from titrepro.core.dating import french_date
-from titrepro.credentials import keys
+from titrepro.credentials import data_integrity, keys
 from titrepro.directory.models import Authority
 
 
@@ -63,4 +63,10 @@ class Command(BaseCommand):
                     "subject": key.certificate.subject.rfc4514_string(),
                     "date": french_date(key.certificate.not_valid_after_utc),
                 }
-            self.stdout.write(f"{authority.departement} {authority.name}: {state}")
+            try:
+                credential = data_integrity.multikey(keys.credential_key(authority.departement).public_key)
+            except keys.NoSigningKey as error:
+                credential = _("no usable credential key (%(problem)s)") % {"problem": error}
+            else:
+                credential = _("credential key %(multikey)s") % {"multikey": credential}
+            self.stdout.write(f"{authority.departement} {authority.name}: {state}; {credential}")
