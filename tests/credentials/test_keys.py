@@ -70,7 +70,7 @@ def test_the_credential_key_is_read_once_and_refused_when_it_is_not_ed25519(fold
     keys.clear_cache()
     with pytest.raises(keys.NoSigningKey, match="not an Ed25519 key"):
         keys.credential_key("69")
-    with pytest.raises(keys.NoSigningKey, match="no authority-13.ed25519.pem"):
+    with pytest.raises(keys.NoSigningKey, match=r"no authority-13\.ed25519\.pem"):
         keys.credential_key("13")
     with pytest.raises(keys.NoSigningKey, match="not a département code"):
         keys.credential_key("../x")
