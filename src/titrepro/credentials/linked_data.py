@@ -31,7 +31,9 @@ SHIPPED = {
     OB_V3: "ob-v3p0-context-3.0.3.json",
 }
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The control characters pyld leaves unescaped where RDFC-1.0 escapes them: all but tab, line feed and carriage
+# return, which both write \t, \n and \r.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PYLD_BASE = "http://example.org/base/"  # pyld's default base IRI: in a canonical form, a relative IRI resolved
 
 

@@ -119,3 +119,83 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} — {self.at:%Y-%m-%d %H:%M}"
+
+
+class BadgeKind(models.TextChoices):
+    TITLE = "title", _("Titre professionnel")
+    CCP = "ccp", _("Certificate of professional competence (CCP)")
+    CCS = "ccs", _("Certificate of specialisation (CCS)")
+
+
+STATUS_LIST_BITS = 131_072  # the Bitstring Status List's minimum: a list does not tell how many were issued
+STATUS_LIST_BYTES = STATUS_LIST_BITS // 8
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List of an authority (revocation): bit ``i`` set means the credential at index ``i``
+    is revoked. Its credential (``BitstringStatusListCredential``) is signed when it is served."""
+
+    authority = models.ForeignKey("directory.Authority", on_delete=models.PROTECT, related_name="status_lists")
+    number = models.PositiveIntegerField(_("number"))
+    bits = models.BinaryField(_("bits"), default=bytes(STATUS_LIST_BYTES))
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["authority", "number"]
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        constraints = [models.UniqueConstraint(fields=["authority", "number"], name="status_list_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.authority} — {self.number}"
+
+    def revoked(self, index: int) -> bool:
+        """Bit ``index``, the most significant bit of byte 0 first (Bitstring Status List)."""
+        return bool(bytes(self.bits)[index // 8] & (0x80 >> (index % 8)))
+
+
+class Badge(models.Model):
+    """One Open Badges 3.0 credential (an ``OpenBadgeCredential``, W3C VC 2.0) of a title, a CCS or a CCP
+    obtained (``holding``: one badge per holding), issued with the first PDF document that proves it
+    (``document``) and signed by the same authority (eddsa-rdfc-2022). ``credential`` is the signed JSON as
+    issued; its ``id`` is its public verification URL, which holds ``code``: nobody finds it without the code.
+    Revoked (its bit of the status list set) when the holding is withdrawn (fraud, an appeal, an annulled
+    session)."""
+
+    code = models.CharField(_("verification code"), max_length=28, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=5, choices=BadgeKind.choices)
+    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="badges")
+    holding = models.OneToOneField("candidates.Holding", on_delete=models.PROTECT, related_name="badge")
+    holder = models.ForeignKey("candidates.Candidate", on_delete=models.PROTECT, related_name="badges")
+    authority = models.ForeignKey("directory.Authority", on_delete=models.PROTECT, related_name="badges")
+    version = models.ForeignKey("catalogue.TitleVersion", on_delete=models.PROTECT, related_name="+")
+    ccp = models.ForeignKey("catalogue.CCP", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ccs = models.ForeignKey("catalogue.CCS", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    credential = models.JSONField(_("signed credential"))
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="badges")
+    status_index = models.PositiveIntegerField(_("index in the status list"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for the revocation"), blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "pk"]
+        verbose_name = _("digital badge")
+        verbose_name_plural = _("digital badges")
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="badge_one_index_each"),
+            models.CheckConstraint(
+                condition=Q(kind="title", ccp=None, ccs=None)
+                | Q(kind="ccp", ccp__isnull=False, ccs=None)
+                | Q(kind="ccs", ccp=None, ccs__isnull=False),
+                name="badge_kind_names_its_part",
+            ),
+        ]
+        indexes = [models.Index(fields=["holder", "kind"], name="badge_holder_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.printed_code}"
+
+    @property
+    def printed_code(self) -> str:
+        return grouped(self.code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +19,22 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titrepro.audit.services import record
+from titrepro.candidates.models import Holding, HoldingKind
 from titrepro.core import dating, pdf
 from titrepro.core.refusals import Refused
-from titrepro.credentials import codes, content, keys, signing
-from titrepro.credentials.models import IssuedDocument, Kind, Status
+from titrepro.credentials import badges, codes, content, data_integrity, keys, linked_data, signing
+from titrepro.credentials.models import (
+    STATUS_LIST_BITS,
+    Badge,
+    IssuedDocument,
+    Kind,
+    Status,
+    StatusList,
+)
 from titrepro.deliberation.models import DocumentToIssue, IssuanceStatus
 
 TEMPLATE = "certificate"
@@ -52,6 +62,13 @@ def _render(facts: dict[str, Any], departement: str, *, duplicate_of: str = "") 
         reason=_("%(heading)s no. %(number)s") % {"heading": facts["heading"], "number": facts["number"]},
         location=authority["name"],
     )
+
+
+def _credential_key(departement: str) -> keys.CredentialKey:
+    try:
+        return keys.credential_key(departement)
+    except keys.NoSigningKey as error:
+        raise IssuanceError(str(error)) from error
 
 
 def _supersede(document: IssuedDocument, on: datetime.date) -> list[int]:
@@ -96,7 +113,7 @@ def issue(entry_id: int) -> IssuedDocument | None:
     an entry cancelled (the result withdrawn before it was issued). Raises ``IssuanceError``."""
     with transaction.atomic():
         entry = DocumentToIssue.objects.select_for_update(of=("self",)).select_related(*ENTRY_RELATED).get(pk=entry_id)
-        return _issue_locked(entry)
+        return _issue_locked(entry, StatusLists())
 
 
 BATCH = 10  # entries issued in one transaction: one commit (and one audit checkpoint) for ten documents
@@ -127,9 +144,11 @@ def issue_batch(minutes_id: int, skipped: Collection[int] = (), size: int = BATC
             if not entries:
                 return None
             failed: dict[int, str] = {}
+            lists = StatusLists()
             for entry in entries:
                 try:
-                    document = _issue_locked(entry)
+                    with transaction.atomic():  # a savepoint: an entry that fails leaves nothing of it
+                        document = _issue_locked(entry, lists)
                 except IssuanceError as error:
                     failed[entry.pk] = str(error)
                     continue
@@ -142,8 +161,8 @@ def issue_batch(minutes_id: int, skipped: Collection[int] = (), size: int = BATC
         raise
 
 
-def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
-    """``issue`` of an entry whose row the transaction holds."""
+def _issue_locked(entry: DocumentToIssue, lists: StatusLists) -> IssuedDocument | None:
+    """``issue`` of an entry whose row the transaction holds: the document, and the badges of what it proves."""
     if entry.status == IssuanceStatus.CANCELLED:
         return None
     if entry.status == IssuanceStatus.ISSUED:  # the entry and its document are written in one transaction
@@ -158,6 +177,7 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
     code = codes.new_code()
     today = dating.today()
     facts = content.printed(entry, code, today)
+    credential_key = _credential_key(authority.departement) if entry.kind != Kind.ATTESTATION else None
     signed = _render(facts, authority.departement)
     document = IssuedDocument(
         code=code,
@@ -176,6 +196,7 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
     try:
         document.save(force_insert=True)
         superseded = _supersede(document, today)
+        issued_badges = _issue_badges(document, credential_key, lists) if credential_key is not None else []
         entry.status = IssuanceStatus.ISSUED
         entry.save(update_fields=["status"])
         record(
@@ -189,12 +210,156 @@ def _issue_locked(entry: DocumentToIssue) -> IssuedDocument | None:
                 "holder": document.holder_id,
                 "sha256": document.sha256,
                 "superseded": superseded,
+                "badges": [badge.pk for badge in issued_badges],
             },
         )
     except BaseException:
         document.pdf.delete(save=False)  # the transaction rolls back: no file without its register entry
         raise
     return document
+
+
+# The digital badges --------------------------------------------------------------------------------------------------
+
+FILL = STATUS_LIST_BITS // 2  # a list takes new entries until half full: a random index is then free at once
+
+
+class StatusLists:
+    """Where a batch puts the status entries of its badges: each authority's latest list, at random indexes (a
+    list then tells nothing of the order of issue), a new list once it is half full. Known once per batch."""
+
+    def __init__(self) -> None:
+        self.current: dict[int, tuple[StatusList, int]] = {}
+        self.achievements: dict[tuple[int, int | None, int | None], dict[str, Any]] = {}
+
+    def _latest(self, authority_id: int) -> tuple[StatusList, int]:
+        latest = StatusList.objects.filter(authority=authority_id).order_by("-number").first()
+        if latest is None:
+            latest, _created = StatusList.objects.get_or_create(authority_id=authority_id, number=1)
+        return latest, Badge.objects.filter(status_list=latest).count()
+
+    def entry(self, authority_id: int) -> tuple[StatusList, int]:
+        status_list, used = self.current.get(authority_id) or self._latest(authority_id)
+        if used >= FILL:
+            status_list, _created = StatusList.objects.get_or_create(
+                authority_id=authority_id, number=status_list.number + 1
+            )
+            used = Badge.objects.filter(status_list=status_list).count()
+        while True:
+            index = secrets.randbelow(STATUS_LIST_BITS)
+            if not Badge.objects.filter(status_list=status_list, status_index=index).exists():
+                break
+        self.current[authority_id] = (status_list, used + 1)
+        return status_list, index
+
+    def achievement(self, holding: Holding) -> dict[str, Any]:
+        key = (holding.version_id, holding.ccp_id, holding.ccs_id)
+        if key not in self.achievements:
+            self.achievements[key] = badges.achievement(holding.version, holding.ccp, holding.ccs)
+        return self.achievements[key]
+
+
+BADGED = {
+    Kind.PARCHEMIN: [HoldingKind.TITLE, HoldingKind.CCP],
+    Kind.LIVRET: [HoldingKind.CCP],
+    Kind.CCS: [HoldingKind.CCS],
+}
+
+
+def _issue_badges(document: IssuedDocument, key: keys.CredentialKey, lists: StatusLists) -> list[Badge]:
+    """A badge for each holding of the title that ``document`` proves and that has none yet: the title and its
+    CCPs for a parchemin, the CCPs for a livret, the CCS for its certificate. Signed by the authority's Ed25519
+    key; raises ``IssuanceError`` when a credential cannot be signed safely (the savepoint then drops it all)."""
+    holdings = (
+        Holding.objects.filter(
+            candidate=document.holder_id,
+            version__title=document.title_id,
+            kind__in=BADGED.get(Kind(document.kind), []),
+            withdrawn_on=None,
+            badge__isnull=True,
+        )
+        .select_related("version__title", "ccp", "ccs")
+        .order_by("kind", "ccp__number", "pk")
+    )
+    authority = document.authority
+    method = badges.verification_method(authority.departement, key.public_key)
+    issued: list[Badge] = []
+    for holding in holdings:
+        code = codes.new_code()
+        status_list, index = lists.entry(authority.pk)
+        now = timezone.now()
+        unsigned = badges.credential(
+            code=code,
+            kind=holding.kind,
+            holder_name=document.data["holder"]["name"],
+            departement=authority.departement,
+            authority_name=authority.name,
+            achieved=lists.achievement(holding),
+            awarded_on=holding.obtained_on,
+            evidence_url=document.data["url"],
+            minutes=document.data["minutes"],
+            status=(status_list.number, index),
+            issued_at=now,
+        )
+        try:
+            signed = data_integrity.sign(unsigned, key.private_key, method, badges.timestamp(now))
+        except linked_data.Unsafe as error:
+            raise IssuanceError(f"the badge of holding {holding.pk} cannot be signed safely: {error}") from error
+        badge = Badge(
+            code=code,
+            kind=holding.kind,
+            document=document,
+            holding=holding,
+            holder_id=document.holder_id,
+            authority=authority,
+            version=holding.version,
+            ccp=holding.ccp,
+            ccs=holding.ccs,
+            credential=signed,
+            status_list=status_list,
+            status_index=index,
+            issued_at=now,
+        )
+        badge.save(force_insert=True)
+        issued.append(badge)
+    return issued
+
+
+def revoke_badges(holders: Iterable[int], on: datetime.date, reason: str, user: Any) -> list[int]:
+    """The badges of ``holders`` whose holding was withdrawn are revoked: their bits set in their status lists
+    (each list locked and written once), the day and reason kept; the ids revoked."""
+    revoked = list(
+        Badge.objects.filter(holder__in=list(holders), revoked_on=None, holding__withdrawn_on__isnull=False)
+        .select_related("holding")
+        .order_by("status_list", "status_index")
+    )
+    if not revoked:
+        return []
+    by_list: dict[int, list[int]] = {}
+    for badge in revoked:
+        by_list.setdefault(badge.status_list_id, []).append(badge.status_index)
+    for status_list in StatusList.objects.select_for_update().filter(pk__in=list(by_list)).order_by("pk"):
+        bits = bytearray(bytes(status_list.bits))
+        for index in by_list[status_list.pk]:
+            bits[index // 8] |= 0x80 >> (index % 8)
+        status_list.bits = bytes(bits)
+        status_list.changed_at = timezone.now()
+        status_list.save(update_fields=["bits", "changed_at"])
+    ids = [badge.pk for badge in revoked]
+    Badge.objects.filter(pk__in=ids).update(revoked_on=on, revoked_reason=reason)
+    for badge in revoked:
+        record(
+            actor=user,
+            action="badge.revoked",
+            target=badge,
+            reason=reason,
+            data={
+                "kind": badge.kind,
+                "holding": badge.holding_id,
+                "status": [badge.status_list_id, badge.status_index],
+            },
+        )
+    return ids
 
 
 def duplicate(user: Any, document: IssuedDocument) -> IssuedDocument:
@@ -264,7 +429,9 @@ def revoke(entries: Iterable[int], status: str, reason: str, on: datetime.date, 
     # A duplicata stands or falls with its original.
     duplicates = list(IssuedDocument.objects.filter(duplicate_of__in=changed).values_list("pk", flat=True))
     IssuedDocument.objects.filter(pk__in=duplicates).update(status=chosen, status_changed_on=on, status_reason=reason)
+    holders: set[int] = set()
     for document in IssuedDocument.objects.filter(pk__in=changed + duplicates):
+        holders.add(document.holder_id)
         record(
             actor=user,
             action=f"document.{chosen.value}",
@@ -272,6 +439,7 @@ def revoke(entries: Iterable[int], status: str, reason: str, on: datetime.date, 
             reason=reason,
             data={"kind": document.kind, "entry": document.source_id, "duplicate_of": document.duplicate_of_id},
         )
+    revoke_badges(holders, on, reason, user)
     return changed + duplicates
 
 

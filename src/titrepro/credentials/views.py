@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -29,8 +29,6 @@ from titrepro.core.forms import DsfrForm
 from titrepro.core.pages import crumbs
 from titrepro.credentials import codes, keys, queries, verification
 from titrepro.credentials.models import Consultation, IssuedDocument, Status
-
-app_name = "credentials"
 
 # A one-page document weighs tens of kilobytes; a request body is capped at TITREPRO_MAX_BODY_BYTES anyway.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -233,12 +231,3 @@ def certificates_pem(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(keys.published_chain_pem(), content_type="application/x-pem-file")
     response["Content-Disposition"] = 'attachment; filename="titrepro-certificats.pem"'
     return response
-
-
-urlpatterns = [
-    path("verifier/", verify, name="verify"),
-    path("verifier/fichier/", verify_file, name="verify_file"),
-    path("verifier/certificats/", certificates, name="certificates"),
-    path("verifier/certificats.pem", certificates_pem, name="certificates_pem"),
-    path("verifier/<str:code>/", verify_code, name="verify_code"),
-]

@@ -1,0 +1,154 @@
+"""The digital badges (Open Badges 3.0, eddsa-rdfc-2022) issued with the documents of a validated TSSR 2023 PV:
+one per title and CCP obtained, signed by the authority's Ed25519 key, resolvable on our host (the DID document,
+the achievements, the status list), revoked at once when the result is withdrawn."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from tests.deliberation.world import held_session, validated
+
+from titrepro.candidates.models import Holding
+from titrepro.core import dating
+from titrepro.credentials import badges, data_integrity, services
+from titrepro.credentials.data_integrity import Check
+from titrepro.credentials.models import Badge, IssuedDocument, Kind
+from titrepro.deliberation.models import DocumentToIssue
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/ld+json"}
+PUBLIC = "http://127.0.0.1:8000"  # TITREPRO_PUBLIC_URL in the tests
+
+
+@pytest.fixture
+def issued(builtin_catalogue: Any) -> Any:
+    held = held_session()
+    validated(held)
+    for entry in DocumentToIssue.objects.order_by("pk"):
+        services.issue(entry.pk)
+    return held
+
+
+def test_a_badge_per_title_and_ccp_obtained_signed_by_the_authority(issued: Any) -> None:
+    first, second = issued.registrations
+    parchemin = IssuedDocument.objects.get(kind=Kind.PARCHEMIN)
+    livret = IssuedDocument.objects.get(kind=Kind.LIVRET)
+    title_badges = Badge.objects.filter(holder=first.candidate).order_by("kind", "ccp__number")
+    # The title and the CCPs it was awarded with (the world's session: CCP 1 and 2), with the parchemin; CCP 1
+    # alone with the livret.
+    assert [(b.kind, b.ccp.number if b.ccp else None) for b in title_badges] == [
+        ("ccp", 1),
+        ("ccp", 2),
+        ("title", None),
+    ]
+    assert {b.document_id for b in title_badges} == {parchemin.pk}
+    assert [(b.kind, b.ccp.number if b.ccp else None, b.document_id) for b in second.candidate.badges.all()] == [
+        ("ccp", 1, livret.pk)
+    ]
+    assert not Badge.objects.filter(document__kind=Kind.ATTESTATION).exists()
+    assert {b.holding.candidate_id for b in Badge.objects.all()} == {first.candidate_id, second.candidate_id}
+
+    title = title_badges.get(kind="title")
+    credential = title.credential
+    assert credential["@context"] == badges.CONTEXT
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["id"] == badges.credential_url(title.code)
+    assert credential["issuer"]["id"] == badges.did(parchemin.authority.departement)
+    assert credential["issuer"]["id"].startswith("did:web:127.0.0.1%3A8000:badges:autorites:")
+    achieved = credential["credentialSubject"]["achievement"]
+    assert (achieved["achievementType"], achieved["humanCode"]) == ("Certification", "RNCP37682")
+    assert achieved["name"] == "Titre professionnel Technicien supérieur systèmes et réseaux"
+    assert [a["targetCode"] for a in achieved["alignment"]] == ["RNCP37682", "5"]
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == parchemin.data["holder"]["name"]
+    assert credential["evidence"][0]["id"] == parchemin.data["url"]
+    # What the PDF does not print is not in the badge either.
+    text = str(credential)
+    holder = first.candidate
+    assert holder.email not in text
+    assert holder.birth_date.isoformat() not in text
+    ccp = title_badges.get(kind="ccp", ccp__number=1).credential["credentialSubject"]["achievement"]
+    assert ccp["humanCode"] == ccp["alignment"][0]["targetCode"]
+    assert ccp["humanCode"].startswith("RNCP37682BC")
+    assert any(a["targetType"] == "ceasn:Competency" for a in ccp["alignment"])
+
+    for badge in Badge.objects.all():
+        assert data_integrity.verify(badge.credential, badges.known_key).check is Check.VALID
+
+
+def test_issuing_twice_makes_no_second_badge(issued: Any) -> None:
+    before = sorted(Badge.objects.values_list("pk", "code"))
+    for entry in DocumentToIssue.objects.all():
+        services.issue(entry.pk)
+    assert sorted(Badge.objects.values_list("pk", "code")) == before
+
+
+def test_the_verifier_finds_the_key_the_achievement_and_the_status_on_our_host(client: Client, issued: Any) -> None:
+    badge = Badge.objects.filter(kind="ccp").select_related("authority").first()
+    assert badge is not None
+    credential = badge.credential
+    departement = badge.authority.departement
+    did = client.get(reverse("credentials:did_document", args=[departement]))
+    assert did.status_code == 200
+    document = did.json()
+    assert document["id"] == credential["issuer"]["id"]
+    [method] = document["verificationMethod"]
+    assert method["id"] == credential["proof"]["verificationMethod"]
+    assert method["controller"] == document["id"]
+    assert document["assertionMethod"] == [method["id"]]
+    assert data_integrity.public_key(method["publicKeyMultibase"]) is not None
+
+    achieved = credential["credentialSubject"]["achievement"]
+    path = achieved["id"].removeprefix(PUBLIC)
+    answer = client.get(path, **JSON)
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/ld+json")
+    assert {k: v for k, v in answer.json().items() if k != "@context"} == achieved
+    page = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert page.status_code == 302
+    assert page["Location"] == reverse("catalogue:version_detail", args=["TP-01351", badge.version.label])
+
+    status = credential["credentialStatus"]
+    listed = client.get(status["statusListCredential"].removeprefix(PUBLIC), **JSON).json()
+    assert data_integrity.verify(listed, badges.known_key).check is Check.VALID
+    bits = gzip.decompress(base64.urlsafe_b64decode(listed["credentialSubject"]["encodedList"][1:] + "=="))
+    assert len(bits) * 8 == 131_072
+    index = int(status["statusListIndex"])
+    assert not bits[index // 8] & (0x80 >> (index % 8))
+
+    mine = client.get(credential["id"].removeprefix(PUBLIC), **JSON)
+    assert mine.json() == credential
+    shown = client.get(credential["id"].removeprefix(PUBLIC)).content.decode()
+    assert 'data-revoked="false"' in shown
+    assert achieved["name"] in shown
+
+
+def test_a_withdrawal_revokes_the_badges_at_once(client: Client, issued: Any) -> None:
+    from titrepro.deliberation import fraud
+
+    first = issued.registrations[0]
+    with dating.replaying(dating.today()):
+        fraud.decide_fraud(issued.world.agent, first, sanction="ban", reason="Fraude avérée.", withdraws=True)
+    revoked = Badge.objects.filter(holder=first.candidate)
+    assert revoked.count() == 3
+    assert set(revoked.values_list("revoked_reason", flat=True)) == {"Fraude avérée."}
+    assert not Holding.objects.filter(candidate=first.candidate, withdrawn_on=None).exists()
+    other = Badge.objects.get(holder=issued.registrations[1].candidate)
+    assert other.revoked_on is None
+    for badge in revoked:
+        status = badge.credential["credentialStatus"]
+        listed = client.get(status["statusListCredential"].removeprefix(PUBLIC), **JSON).json()
+        assert data_integrity.verify(listed, badges.known_key).check is Check.VALID
+        bits = gzip.decompress(base64.urlsafe_b64decode(listed["credentialSubject"]["encodedList"][1:] + "=="))
+        index = int(status["statusListIndex"])
+        assert bits[index // 8] & (0x80 >> (index % 8))
+    index = other.status_index
+    assert not bits[index // 8] & (0x80 >> (index % 8))
+    page = client.get(revoked[0].credential["id"].removeprefix(PUBLIC)).content.decode()
+    assert 'data-revoked="true"' in page
+    assert "Authentique, mais révoqué" in page
