@@ -59,10 +59,10 @@ PUBLIC = [
     # What a verifier of the digital badges reads (credentials.views_badges): the achievements (a person is sent
     # to the catalogue's page), the authorities' DID documents and status lists, a badge by its code.
     Public("credentials:achievement_title", kwargs=TSSR | {"label": "2023"}),
-    Public("credentials:achievement_ccp", kwargs=TSSR | {"label": "2023", "number": 1}),
+    Public("credentials:achievement_ccp", kwargs=TSSR | {"label": "2023", "number": "1"}),
     Public("credentials:achievement_ccs", kwargs=TSSR | {"label": "2023", "ccs": "inconnu"}, status=404),
     Public("credentials:did_document", kwargs={"departement": "75"}, status=404, needs_catalogue=False),
-    Public("credentials:status_list", kwargs={"departement": "75", "number": 1}, status=404, needs_catalogue=False),
+    Public("credentials:status_list", kwargs={"departement": "75", "number": "1"}, status=404, needs_catalogue=False),
     Public(
         "credentials:badge_verify",
         kwargs={"code": "0000-0000-0000-0000-0000-0000-0000"},

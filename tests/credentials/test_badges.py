@@ -22,7 +22,7 @@ from titrepro.deliberation.models import DocumentToIssue
 
 pytestmark = pytest.mark.django_db
 
-JSON = {"HTTP_ACCEPT": "application/ld+json"}
+JSON = {"Accept": "application/ld+json"}
 PUBLIC = "http://127.0.0.1:8000"  # TITREPRO_PUBLIC_URL in the tests
 
 
@@ -105,23 +105,23 @@ def test_the_verifier_finds_the_key_the_achievement_and_the_status_on_our_host(c
 
     achieved = credential["credentialSubject"]["achievement"]
     path = achieved["id"].removeprefix(PUBLIC)
-    answer = client.get(path, **JSON)
+    answer = client.get(path, headers=JSON)
     assert answer.status_code == 200
     assert answer["Content-Type"].startswith("application/ld+json")
     assert {k: v for k, v in answer.json().items() if k != "@context"} == achieved
-    page = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    page = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert page.status_code == 302
     assert page["Location"] == reverse("catalogue:version_detail", args=["TP-01351", badge.version.label])
 
     status = credential["credentialStatus"]
-    listed = client.get(status["statusListCredential"].removeprefix(PUBLIC), **JSON).json()
+    listed = client.get(status["statusListCredential"].removeprefix(PUBLIC), headers=JSON).json()
     assert data_integrity.verify(listed, badges.known_key).check is Check.VALID
     bits = gzip.decompress(base64.urlsafe_b64decode(listed["credentialSubject"]["encodedList"][1:] + "=="))
     assert len(bits) * 8 == 131_072
     index = int(status["statusListIndex"])
     assert not bits[index // 8] & (0x80 >> (index % 8))
 
-    mine = client.get(credential["id"].removeprefix(PUBLIC), **JSON)
+    mine = client.get(credential["id"].removeprefix(PUBLIC), headers=JSON)
     assert mine.json() == credential
     shown = client.get(credential["id"].removeprefix(PUBLIC)).content.decode()
     assert 'data-revoked="false"' in shown
@@ -142,7 +142,7 @@ def test_a_withdrawal_revokes_the_badges_at_once(client: Client, issued: Any) ->
     assert other.revoked_on is None
     for badge in revoked:
         status = badge.credential["credentialStatus"]
-        listed = client.get(status["statusListCredential"].removeprefix(PUBLIC), **JSON).json()
+        listed = client.get(status["statusListCredential"].removeprefix(PUBLIC), headers=JSON).json()
         assert data_integrity.verify(listed, badges.known_key).check is Check.VALID
         bits = gzip.decompress(base64.urlsafe_b64decode(listed["credentialSubject"]["encodedList"][1:] + "=="))
         index = int(status["statusListIndex"])

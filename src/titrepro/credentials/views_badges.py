@@ -151,7 +151,9 @@ def badge_verify(request: HttpRequest, code: str) -> HttpResponse:
     if badge is None:
         raise Http404("no such badge")
     if wants_json(request):
-        return _json(badge.credential, "application/vc+ld+json" if "vc" in request.headers.get("Accept", "") else JSON_LD)
+        return _json(
+            badge.credential, "application/vc+ld+json" if "vc" in request.headers.get("Accept", "") else JSON_LD
+        )
     credential = badge.credential
     achieved = credential["credentialSubject"]["achievement"]
     return render(
