@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from tests.deliberation.world import held_session, validated
+from tests.deliberation.world import candidate_user, held_session, validated
+from tests.helpers import login_as
 
 from titrepro.candidates.models import Holding
 from titrepro.core import dating
@@ -152,3 +153,36 @@ def test_a_withdrawal_revokes_the_badges_at_once(client: Client, issued: Any) ->
     page = client.get(revoked[0].credential["id"].removeprefix(PUBLIC)).content.decode()
     assert 'data-revoked="true"' in page
     assert "Authentique, mais révoqué" in page
+
+
+def test_the_holder_downloads_each_badge_as_json_and_baked_into_a_png_and_an_svg(client: Client, issued: Any) -> None:
+    from titrepro.credentials import baking
+
+    second = issued.registrations[1]
+    badge = Badge.objects.get(holder=second.candidate)
+    learner = login_as(client, candidate_user(second))
+    html = learner.get(reverse("credentials_spaces:candidate_documents")).content.decode()
+    assert f'id="badge-{badge.pk}" data-revoked="false"' in html
+    assert badge.credential["credentialSubject"]["achievement"]["name"] in html
+    files = {
+        name: learner.get(reverse("credentials_spaces:candidate_badge_file", args=[badge.pk, name]))
+        for name in ("json", "png", "svg")
+    }
+    assert {name: answer.status_code for name, answer in files.items()} == {"json": 200, "png": 200, "svg": 200}
+    assert files["json"].json() == badge.credential
+    png, svg = files["png"].content, files["svg"].content
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert b"iTXt" in png
+    assert svg.lstrip().startswith(b"<svg") or b"<svg" in svg[:200]
+    assert b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in svg
+    for baked in (png, svg):
+        credential = baking.unbake(baked)
+        assert credential == badge.credential
+        assert data_integrity.verify(credential, badges.known_key).check is Check.VALID
+    assert baking.unbake(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20) is None
+    assert baking.unbake(b"<svg></svg>") is None
+    # Another holder's badge, or a format that is none: 404.
+    other = Badge.objects.filter(holder=issued.registrations[0].candidate).first()
+    assert other is not None
+    assert learner.get(reverse("credentials_spaces:candidate_badge_file", args=[other.pk, "json"])).status_code == 404
+    assert learner.get(reverse("credentials_spaces:candidate_badge_file", args=[badge.pk, "gif"])).status_code == 404

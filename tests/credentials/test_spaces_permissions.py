@@ -1,5 +1,5 @@
-"""Permission matrix of the documents' pages in the workspaces (tests/permissions.py): a candidate's own documents
-and their PDFs (another candidate's: 404, another role: 403, the national administrator included, since a
+"""Permission matrix of the documents' pages in the workspaces (tests/permissions.py): a candidate's own documents,
+their PDFs and their badges (another candidate's: 404, another role: 403, the national administrator included, since a
 document is personal); a session's documents for its centre's staff and the national administrator. The rows
 are written directly for each request: our session held yesterday, its PV validated, our candidate's livret."""
 
@@ -13,8 +13,10 @@ from tests.deliberation.permission_world import held_yesterday
 from tests.factories import today
 from tests.permissions import Audience, PermissionMatrix, Row
 
+from titrepro.candidates.models import Holding
+from titrepro.catalogue.models import CCP
 from titrepro.credentials import codes, content
-from titrepro.credentials.models import IssuedDocument
+from titrepro.credentials.models import Badge, IssuedDocument, StatusList
 from titrepro.deliberation.models import DocumentToIssue, Minutes
 from titrepro.sessions.models import Registration
 
@@ -84,6 +86,41 @@ def document(w: Any) -> list[int]:
     return [_document(w).pk]
 
 
+def _badge(w: Any) -> Badge:
+    """A badge of our candidate's CCP 1, issued with the livret (its credential reduced to what the files show)."""
+    document = _document(w)
+    found = Badge.objects.filter(document=document).first()
+    if found is not None:
+        return found
+    ccp, _created = CCP.objects.get_or_create(version=document.version, number=1, defaults={"label": "Activité type 1"})
+    holding = Holding.objects.create(
+        candidate=w.ours.candidate, kind="ccp", version=document.version, ccp=ccp, obtained_on=today(), source="PV"
+    )
+    status_list, _created = StatusList.objects.get_or_create(authority=w.ours.authority, number=1)
+    achieved = {"name": f"CCP 1 — {ccp.label}", "humanCode": ccp.rncp_block_code or "CCP 1"}
+    return Badge.objects.create(
+        code=codes.new_code(),
+        kind="ccp",
+        document=document,
+        holding=holding,
+        holder=w.ours.candidate,
+        authority=w.ours.authority,
+        version=document.version,
+        ccp=ccp,
+        credential={"credentialSubject": {"achievement": achieved}},
+        status_list=status_list,
+        status_index=7,
+    )
+
+
+def badge_json(w: Any) -> list[Any]:
+    return [_badge(w).pk, "json"]
+
+
+def badge_svg(w: Any) -> list[Any]:
+    return [_badge(w).pk, "svg"]
+
+
 def session(w: Any) -> list[int]:
     return [_document(w).registration.session_id]
 
@@ -95,6 +132,8 @@ class TestDocumentsPagesPermissions(PermissionMatrix):
         Row("credentials_spaces:candidate_documents", CANDIDATE, query=own, is_list=True),
         Row("credentials_spaces:candidate_document_file", CANDIDATE, args=document),
         Row("credentials_spaces:candidate_duplicate", CANDIDATE, method="post", args=document, status=302),
+        Row("credentials_spaces:candidate_badge_file", CANDIDATE, args=badge_json),
+        Row("credentials_spaces:candidate_badge_file", CANDIDATE, args=badge_svg),
         Row("credentials_spaces:centre_session_documents", CENTRE, args=session),
         Row("credentials_spaces:centre_session_documents_zip", CENTRE, args=session),
     ]

@@ -324,3 +324,23 @@ def render(template: str, data: Mapping[str, Any], *, timestamp: datetime | None
     if not isinstance(pdf, bytes):  # a PDF is one file; only PNG and SVG give one per page
         raise PdfError(template, "Typst returned no PDF")
     return pdf
+
+
+def render_image(
+    template: str, data: Mapping[str, Any], *, image_format: Literal["png", "svg"], ppi: float = 144
+) -> bytes:
+    """The first page of ``core/typst/<template>.typ`` filled with ``data``, as a PNG (at ``ppi``) or an SVG
+    image: a picture rather than a document (the digital badges). Raises ``PdfError``, as ``render``."""
+    path = template_path(template)
+    try:
+        payload = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise PdfError(template, f"the data is not JSON: {error}") from error
+    try:
+        pages = _compiler().compile(input=str(path), format=image_format, ppi=ppi, sys_inputs={"data": payload})
+    except typst.TypstError as error:
+        raise PdfError(template, error.message, diagnostic=error.diagnostic, hints=tuple(error.hints)) from error
+    first = pages[0] if isinstance(pages, list) else pages
+    if not isinstance(first, bytes):
+        raise PdfError(template, f"Typst returned no {image_format}")
+    return first

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from titrepro.accounts.permissions import scoped
-from titrepro.credentials.models import IssuedDocument
+from titrepro.credentials.models import Badge, IssuedDocument
 
 
 def by_code(code: str) -> IssuedDocument | None:
@@ -22,3 +22,8 @@ def by_sha256(sha256: str) -> IssuedDocument | None:
 def own_documents(user: Any) -> QuerySet[IssuedDocument]:
     """The documents of the candidate the user is (none for another role)."""
     return scoped(user, IssuedDocument.objects.all(), national=False, candidate="holder")
+
+
+def own_badges(user: Any) -> QuerySet[Badge]:
+    """The digital badges of the candidate the user is (none for another role)."""
+    return scoped(user, Badge.objects.all(), national=False, candidate="holder")

@@ -1,21 +1,23 @@
 """The documents in the workspaces (/espace/..., namespace ``credentials_spaces``): the candidate's own documents
-(their status, the signed PDF, how many times and when each was verified); for the centre, a session's documents
-(how far their issuance is, the ZIP of those issued).
+(their status, the signed PDF, how many times and when each was verified) and digital badges (the credential as
+JSON, baked into a PNG or an SVG); for the centre, a session's documents (how far their issuance is, the ZIP of
+those issued).
 
-A candidate sees only their documents (``queries.own_documents``: another's 404, another role 403); the centre's
-staff only their sessions' (``sessions.queries.managed_sessions``).
+A candidate sees only their documents and badges (``queries.own_documents``, ``own_badges``: another's 404,
+another role 403); the centre's staff only their sessions' (``sessions.queries.managed_sessions``).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import error, success
 from django.db.models import Count, Max
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -24,8 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 from titrepro.accounts.permissions import get_scoped_or_404
 from titrepro.core.pages import crumbs
 from titrepro.core.refusals import Refused
-from titrepro.credentials import queries, services
-from titrepro.credentials.models import IssuedDocument
+from titrepro.credentials import baking, queries, services
+from titrepro.credentials.models import Badge, IssuedDocument
 from titrepro.credentials.views import status_line
 from titrepro.deliberation.models import DocumentToIssue, IssuanceStatus
 from titrepro.sessions import queries as session_queries
@@ -56,12 +58,19 @@ def candidate_documents(request: HttpRequest) -> HttpResponse:
         .annotate(verified=Count("consultations"), last_verified=Max("consultations__at"))
         .order_by("-issued_at", "pk")
     )
+    badges: dict[int, list[Badge]] = {}
+    for badge in queries.own_badges(request.user).select_related("ccp", "ccs").order_by("kind", "ccp__number", "pk"):
+        badges.setdefault(badge.document_id, []).append(badge)
     rows = [
         {
             "document": document,
             "verdict": status_line(document),
             "recent": [c.at for c in document.consultations.all()[:RECENT_CONSULTATIONS]],
             "url": reverse("credentials:verify_code", args=[document.printed_code]),
+            "badges": [
+                {"badge": badge, "name": badge.credential["credentialSubject"]["achievement"]["name"]}
+                for badge in badges.get(document.pk, [])
+            ],
         }
         for document in documents
     ]
@@ -76,6 +85,33 @@ def candidate_documents(request: HttpRequest) -> HttpResponse:
 @require_GET
 def candidate_document_file(request: HttpRequest, pk: int) -> FileResponse:
     return _pdf(get_scoped_or_404(queries.own_documents(request.user), pk=pk))
+
+
+BADGE_FORMATS = {
+    "json": ("application/ld+json", "json"),
+    "png": ("image/png", "png"),
+    "svg": ("image/svg+xml", "svg"),
+}
+
+
+@login_required
+@require_GET
+def candidate_badge_file(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """One of the candidate's badges: the signed credential as JSON, or baked into its picture (PNG, SVG)."""
+    badge = get_scoped_or_404(queries.own_badges(request.user).select_related("ccp", "authority"), pk=pk)
+    if file_format not in BADGE_FORMATS:
+        raise Http404("no such format")
+    content_type, extension = BADGE_FORMATS[file_format]
+    if file_format == "json":
+        content = json.dumps(badge.credential, ensure_ascii=False, indent=2).encode("utf-8")
+    else:
+        content = baking.baked_png(badge) if file_format == "png" else baking.baked_svg(badge)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="badge-{badge.kind}-{badge.printed_code}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if file_format == "svg":
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 @login_required
@@ -157,6 +193,7 @@ urlpatterns = [
     path("candidat/documents/", candidate_documents, name="candidate_documents"),
     path("candidat/documents/<int:pk>/pdf/", candidate_document_file, name="candidate_document_file"),
     path("candidat/documents/<int:pk>/duplicata/", candidate_duplicate, name="candidate_duplicate"),
+    path("candidat/badges/<int:pk>/<str:file_format>/", candidate_badge_file, name="candidate_badge_file"),
     path("centre/sessions/<int:pk>/documents/", centre_session_documents, name="centre_session_documents"),
     path("centre/sessions/<int:pk>/documents/zip/", centre_session_documents_zip, name="centre_session_documents_zip"),
 ]
