@@ -186,3 +186,88 @@ def test_the_holder_downloads_each_badge_as_json_and_baked_into_a_png_and_an_svg
     assert other is not None
     assert learner.get(reverse("credentials_spaces:candidate_badge_file", args=[other.pk, "json"])).status_code == 404
     assert learner.get(reverse("credentials_spaces:candidate_badge_file", args=[badge.pk, "gif"])).status_code == 404
+
+
+def _verify_command(path: Any) -> tuple[int, str]:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as ended:
+        call_command("verify", str(path), stdout=out, stderr=out)
+    return int(str(ended.value.code)), out.getvalue()
+
+
+def test_titrepro_verify_and_the_upload_page_answer_for_a_badge(client: Client, issued: Any, tmp_path: Any) -> None:
+    """The same words and exit codes as for a PDF: valid 0, revoked 1, another key 2, altered 3, not a badge 4."""
+    import copy
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from titrepro.credentials import baking
+
+    badge = Badge.objects.filter(kind="title").select_related("authority").get()
+    credential = badge.credential
+
+    def write(name: str, value: Any) -> Any:
+        path = tmp_path / name
+        path.write_bytes(value if isinstance(value, bytes) else json.dumps(value).encode())
+        return path
+
+    altered = copy.deepcopy(credential)
+    altered["credentialSubject"]["identifier"][0]["identityHash"] = "DUPONT Jean"
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    stranger = data_integrity.sign(
+        unsigned, Ed25519PrivateKey.generate(), "did:web:example.org#z6MkStranger", credential["proof"]["created"]
+    )
+    answers = {
+        name: _verify_command(write(name, value))
+        for name, value in {
+            "valid.json": credential,
+            "altered.json": altered,
+            "stranger.json": stranger,
+            "unsigned.json": unsigned,
+            "broken.json": b'{"@context": [',
+            "not-a-credential.json": {"hello": "world"},
+            "baked.svg": baking.baked_svg(badge),
+        }.items()
+    }
+    assert {name: code for name, (code, _out) in answers.items()} == {
+        "valid.json": 0,
+        "altered.json": 3,
+        "stranger.json": 2,
+        "unsigned.json": 2,
+        "broken.json": 4,
+        "not-a-credential.json": 4,
+        "baked.svg": 0,
+    }
+    assert "Authentique et valide." in answers["valid.json"][1]
+    assert badge.printed_code in answers["valid.json"][1]
+    assert "modifié après sa signature" in answers["altered.json"][1]
+    assert "pas par une autorité de titrepro" in answers["stranger.json"][1]
+
+    page = client.post(
+        reverse("credentials:verify_file"),
+        {"file": SimpleUploadedFile("badge.png", baking.baked_png(badge), content_type="image/png")},
+    ).content.decode()
+    assert 'data-code="valid" data-outcome="0"' in page
+    assert reverse("credentials:badge_verify", args=[badge.printed_code]) in page
+    page = client.post(
+        reverse("credentials:verify_file"),
+        {"file": SimpleUploadedFile("badge.json", json.dumps(altered).encode(), content_type="application/json")},
+    ).content.decode()
+    assert 'data-code="altered" data-outcome="3"' in page
+
+    # Withdrawn after fraud: the badge is revoked, and says so.
+    from titrepro.deliberation import fraud
+
+    with dating.replaying(dating.today()):
+        fraud.decide_fraud(
+            issued.world.agent, issued.registrations[0], sanction="ban", reason="Fraude.", withdraws=True
+        )
+    code, out = _verify_command(write("revoked.json", credential))
+    assert code == 1
+    assert "révoqué" in out

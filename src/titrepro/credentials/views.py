@@ -147,9 +147,14 @@ def _document_context(document: IssuedDocument) -> dict[str, Any]:
 
 class FileForm(DsfrForm):
     file = forms.FileField(
-        label=gettext_lazy("The document's PDF file"),
-        help_text=gettext_lazy("The file as you received it, 2 MB at most."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        label=gettext_lazy("The document's PDF file, or a digital badge"),
+        help_text=gettext_lazy(
+            "The file as you received it, 2 MB at most: a PDF, or a digital badge (its JSON file, or its PNG or SVG "
+            "picture)."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,application/json,application/ld+json,.json,image/png,image/svg+xml"}
+        ),
     )
 
     def clean_file(self) -> Any:
@@ -162,13 +167,14 @@ class FileForm(DsfrForm):
 @require_http_methods(["GET", "POST"])
 @per_address("verify-file", "TITREPRO_VERIFY_FILE_RATE")
 def verify_file(request: HttpRequest) -> HttpResponse:
-    """Upload a PDF: its signature is checked and its SHA-256 looked up in the register (``verification``)."""
+    """Upload a PDF or a digital badge: its signature is checked and it is looked up in the register
+    (``verification.verify_any``)."""
     if request.method == "POST" and getattr(request, "limited", False):
         return limited(request)
     form = FileForm(request.POST, request.FILES) if request.method == "POST" else FileForm()
     verdict = None
     if request.method == "POST" and form.is_valid():
-        verdict = verification.verify_file(form.cleaned_data["file"].read())
+        verdict = verification.verify_any(form.cleaned_data["file"].read())
         if verdict.document is not None:
             with transaction.atomic():
                 Consultation.objects.create(document=verdict.document, channel=Consultation.Channel.UPLOAD)
@@ -183,6 +189,9 @@ def verify_file(request: HttpRequest) -> HttpResponse:
             "tone": _tone(verdict),
             "document_url": reverse("credentials:verify_code", args=[verdict.document.printed_code])
             if verdict is not None and verdict.document is not None
+            else "",
+            "badge_url": reverse("credentials:badge_verify", args=[verdict.badge.printed_code])
+            if verdict is not None and verdict.badge is not None
             else "",
             "breadcrumb": crumbs((_("Verify a document"), reverse("credentials:verify")), (_("Check a file"), "")),
         },
