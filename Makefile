@@ -35,7 +35,7 @@ endif
 # default it would add the dev group, which `make run` does not need).
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv bootstrap bootstrap-run browser pdftools run test lint check
+.PHONY: help uv bootstrap bootstrap-run browser pdftools interop run test lint check
 
 help:
 	@echo "make run    install what running needs, load the built-in catalogue and the demo, serve http://127.0.0.1:8000/"
@@ -100,6 +100,17 @@ pdftools:
 		fi; \
 	fi
 
+# The independent verifier of the digital badges (docs/decisions/0045): the Digital Bazaar JS stack, from the npm
+# registry at the versions of the committed lock file, with the machine's Node.js (20 or later).
+INTEROP := tests/interop
+interop:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		echo "The badge interoperability tests need Node.js 20 and npm (e.g. 'sudo apt-get install nodejs npm')." >&2; exit 1; }
+	@if [ ! -f "$(INTEROP)/node_modules/.package-lock.json" ] || [ "$(INTEROP)/package-lock.json" -nt "$(INTEROP)/node_modules/.package-lock.json" ]; then \
+		echo "==> npm ci in $(INTEROP)"; \
+		npm ci --prefix "$(INTEROP)" --no-audit --no-fund --loglevel=error; \
+	fi
+
 run: bootstrap-run
 	$(RUN) titrepro migrate
 	$(RUN) titrepro catalogue load --builtin
@@ -111,7 +122,7 @@ run: bootstrap-run
 
 # The database is the one DATABASE_URL names (SQLite when unset); pytest-django
 # creates and drops the test database itself.
-test: bootstrap browser pdftools
+test: bootstrap browser pdftools interop
 	@echo "==> pytest on $${DATABASE_URL:-SQLite (DATABASE_URL unset)}"
 	$(RUN) pytest $(PYTEST_ARGS)
 
