@@ -122,6 +122,16 @@ def test_the_verifier_finds_the_key_the_achievement_and_the_status_on_our_host(c
     index = int(status["statusListIndex"])
     assert not bits[index // 8] & (0x80 >> (index % 8))
 
+    import jwt
+
+    token = client.get(
+        status["statusListCredential"].removeprefix(PUBLIC), headers={"Accept": "application/vc+jwt"}
+    ).content.decode()
+    assert jwt.get_unverified_header(token) == {"alg": "EdDSA", "kid": method["id"], "typ": "JWT"}
+    claims = jwt.decode(token, data_integrity.public_key(method["publicKeyMultibase"]), algorithms=["EdDSA"])
+    assert (claims["iss"], claims["jti"], claims["sub"]) == (document["id"], listed["id"], listed["id"] + "#list")
+    assert claims["credentialSubject"]["encodedList"] == listed["credentialSubject"]["encodedList"]
+
     mine = client.get(credential["id"].removeprefix(PUBLIC), headers=JSON)
     assert mine.json() == credential
     shown = client.get(credential["id"].removeprefix(PUBLIC)).content.decode()

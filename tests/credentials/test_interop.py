@@ -102,3 +102,43 @@ def test_the_digital_bazaar_verifier_reports_a_revoked_badge(client: Client, iss
     badge = Badge.objects.filter(holder=first.candidate, kind="title").get()
     result = js_verify(client, badge.credential)
     assert result["revoked"] is True, result
+
+
+def _openbadgeslib_fetch(client: Client) -> Any:
+    """openbadgeslib's ``download``, answered by our host through the test client: the DID document (did:web
+    resolves to https://<host>/…/did.json) and the status list as a JWT, the only form it reads."""
+
+    def download(url: str) -> bytes:
+        path = url.split("://", 1)[-1].split("/", 1)[-1]
+        accept = "application/vc+jwt" if "/badges/statuts/" in url else "application/json"
+        answer = client.get("/" + path, headers={"Accept": accept})
+        assert answer.status_code == 200, (url, answer.status_code)
+        return bytes(answer.content)
+
+    return download
+
+
+def test_openbadgeslib_accepts_our_badges_refuses_a_tampered_copy_and_sees_the_revocation(
+    client: Client, issued: Any
+) -> None:
+    from openbadgeslib.ob3.ldp import OB3LdpVerifier
+    from openbadgeslib.ob3.verifier import OB3VerificationError
+
+    from titrepro.deliberation import fraud
+
+    download = _openbadgeslib_fetch(client)
+    for badge in Badge.objects.order_by("pk"):
+        verified = OB3LdpVerifier().verify(json.dumps(badge.credential), check_status=True, download=download)
+        assert verified.issuer.id == badge.credential["issuer"]["id"]
+    credential = Badge.objects.filter(kind="title").get().credential
+    tampered = copy.deepcopy(credential)
+    tampered["credentialSubject"]["identifier"][0]["identityHash"] = "DUPONT Jean"
+    with pytest.raises(OB3VerificationError):
+        OB3LdpVerifier().verify(json.dumps(tampered), check_status=True, download=download)
+
+    with dating.replaying(dating.today()):
+        fraud.decide_fraud(
+            issued.world.agent, issued.registrations[0], sanction="ban", reason="Fraude.", withdraws=True
+        )
+    with pytest.raises(OB3VerificationError, match="status 'revocation' is set"):
+        OB3LdpVerifier().verify(json.dumps(credential), check_status=True, download=download)

@@ -12,6 +12,7 @@ import gzip
 import json
 from typing import Any
 
+import jwt
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from titrepro.directory.models import Authority
 
 JSON_LD = "application/ld+json"
 JSON_TYPES = [JSON_LD, "application/json"]
+JWT_TYPES = ["application/vc+jwt", "application/jwt"]
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -119,14 +121,37 @@ def status_list_credential(status_list: StatusList, key: keys.CredentialKey) -> 
     return data_integrity.sign(unsigned, key.private_key, method, changed)
 
 
+def status_list_jwt(status_list: StatusList, key: keys.CredentialKey) -> str:
+    """The same list secured as a JWT, the OB 3.0 way (header ``alg``, ``kid``, ``typ: JWT``; the payload is the
+    credential with ``iss``, ``jti``, ``nbf`` and ``sub``): some verifiers read only this form (credentials.md)."""
+    credential = {k: v for k, v in status_list_credential(status_list, key).items() if k != "proof"}
+    departement = status_list.authority.departement
+    payload = {
+        **credential,
+        "iss": credential["issuer"],
+        "jti": credential["id"],
+        "nbf": int(status_list.changed_at.timestamp()),
+        "sub": credential["credentialSubject"]["id"],
+    }
+    method = badges.verification_method(departement, key.public_key)
+    return jwt.encode(payload, key.private_key, algorithm="EdDSA", headers={"kid": method, "typ": "JWT"})
+
+
 @require_GET
 def status_list(request: HttpRequest, departement: str, number: int) -> HttpResponse:
-    """An authority's status list, signed: a badge whose bit is set is revoked."""
+    """An authority's status list, signed: a badge whose bit is set is revoked. JSON-LD with its Data Integrity
+    proof, or a JWT for a client that asks for one (``Accept: application/vc+jwt``)."""
     authority, key = _authority_key(departement)
     found = StatusList.objects.select_related("authority").filter(authority=authority, number=number).first()
     if found is None:
         raise Http404("no such status list")
-    response = _json(status_list_credential(found, key))
+    preferred = request.get_preferred_type([*JSON_TYPES, *JWT_TYPES])
+    if preferred in JWT_TYPES:
+        response = HttpResponse(status_list_jwt(found, key), content_type=preferred)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Vary"] = "Accept"
+    else:
+        response = _json(status_list_credential(found, key))
     response["Cache-Control"] = "public, max-age=60"  # a revocation shows within a minute at most
     return response
 
