@@ -9,9 +9,11 @@ are written as Multikey (``z6Mk…``: the multicodec prefix 0xed01 and the 32 by
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import base58
@@ -76,9 +78,15 @@ def hash_data(document: dict[str, Any], configuration: dict[str, Any]) -> bytes:
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     options = {**configuration, "@context": document.get("@context")}
     options.pop("proofValue", None)
-    proof_hash = hashlib.sha256(linked_data.canonical(options).encode("utf-8")).digest()
     document_hash = hashlib.sha256(linked_data.canonical(unsigned).encode("utf-8")).digest()
-    return proof_hash + document_hash
+    return _proof_hash(json.dumps(options, sort_keys=True, ensure_ascii=False)) + document_hash
+
+
+@lru_cache(maxsize=256)
+def _proof_hash(options: str) -> bytes:
+    """The hash of a proof configuration, given as its JSON. The badges of a batch share theirs (the same key,
+    context and second of creation): computed once (credentials.md, the speed of issuance)."""
+    return hashlib.sha256(linked_data.canonical(json.loads(options)).encode("utf-8")).digest()
 
 
 def sign(document: dict[str, Any], key: Ed25519PrivateKey, verification_method: str, created: str) -> dict[str, Any]:

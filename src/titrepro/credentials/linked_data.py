@@ -96,9 +96,12 @@ def canonical(document: dict[str, Any]) -> str:
     if where is not None:
         raise Unsafe("control_character", where)
     dropped: list[str] = []
-    options: dict[str, Any] = {"documentLoader": load}
+    # One pass: the processor's own expansion (inside ``normalize``) reports the terms it drops.
+    processor = jsonld.JsonLdProcessor(on_property_dropped=lambda term: dropped.append(str(term)))
     try:
-        expanded = jsonld.expand(document, options, on_property_dropped=lambda term: dropped.append(str(term)))
+        quads: str = processor.normalize(
+            document, {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": load}
+        )
     except Unsafe:
         raise
     except jsonld.JsonLdError as error:
@@ -108,12 +111,6 @@ def canonical(document: dict[str, Any]) -> str:
         raise Unsafe("invalid", str(error)) from error
     if dropped:
         raise Unsafe("dropped", ", ".join(sorted(set(dropped))))
-    try:
-        quads: str = jsonld.normalize(
-            expanded, {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": load}
-        )
-    except jsonld.JsonLdError as error:
-        raise Unsafe("invalid", str(error)) from error
     if PYLD_BASE in quads:
         raise Unsafe("relative_iri", next(line for line in quads.splitlines() if PYLD_BASE in line))
     return quads
