@@ -1,6 +1,7 @@
 """Benchmark of the issuance of documents: 10,000 documents of validated PVs rendered (Typst, with the QR code),
-signed (PAdES, the authority's key) and registered by two real task workers (``titrepro db_worker``), each a
-process of its own, as ``make run`` starts one.
+signed (PAdES, the authority's key) and registered, with their digital badges (an Open Badges 3.0 credential per
+title and CCP held, eddsa-rdfc-2022), by two real task workers (``titrepro db_worker``), each a process of its
+own, as ``make run`` starts one.
 
 Usage (PostgreSQL):
 
@@ -15,13 +16,15 @@ them). ``DATABASE_URL`` is not read.
 
 Not timed: the data, built in bulk (a centre approved for TSSR 2023 under a bench authority with its
 development key, 500 validated PVs of 20 candidates, one "to be issued" entry per candidate: 17 parchemins and
-3 livrets out of 20, the livrets' holdings), and the tasks queued (one ``issue_documents`` per PV, as the
+3 livrets out of 20, the holdings: the title and its three CCPs for a parchemin, CCP 1 for a livret, so 71 badges
+per 20 documents), and the tasks queued (one ``issue_documents`` per PV, as the
 validation queues them). Timed: from the workers' start until they have nothing left to do. The workers send
 each document to its holder too (one task per PV, the e-mail with the PDF attached, the console backend of
 development, its output thrown away): what issuing costs in production.
 
-It prints documents per second, the peak memory (resident set, VmHWM) of each worker process, and checks
-that every entry was issued once. Aim: 200 documents/s, under 150 MB per worker.
+It prints documents (PDF + badges) per second and badges per second, the peak memory (resident set, VmHWM) of
+each worker process, and checks that every entry was issued once. Aim: 200 documents/s with their badges, under
+150 MB per worker.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ from titrepro.candidates.models import Candidate, Holding, HoldingKind, identity
 from titrepro.catalogue.models import CCP, Title  # noqa: E402
 from titrepro.catalogue.services import load_builtin  # noqa: E402
 from titrepro.credentials import keys, tasks  # noqa: E402
-from titrepro.credentials.models import IssuedDocument  # noqa: E402
+from titrepro.credentials.models import Badge, IssuedDocument  # noqa: E402
 from titrepro.deliberation.models import DocumentToIssue, IssuanceStatus, Minutes, MinutesStatus  # noqa: E402
 from titrepro.directory.models import Approval, ApprovedCentre, Authority  # noqa: E402
 from titrepro.sessions.models import ExamSession, Registration, RegistrationStatus, SessionStatus  # noqa: E402
@@ -168,20 +171,36 @@ def setup(total: int) -> list[int]:
         for session in sessions
     )
     livret = [i % PER_PV < LIVRETS for i in range(total)]
-    Holding.objects.bulk_create(
-        (
+
+    def holdings(i: int, person: Candidate) -> list[Holding]:
+        """What the PV gave: CCP 1 for a livret; the title and every CCP for a parchemin (each gets a badge)."""
+        session, pv = sessions[i // PER_PV], minutes[i // PER_PV]
+        source = f"PV {pv.number}, session {session.number}"
+        held = [
             Holding(
                 candidate=person,
                 kind=HoldingKind.CCP,
                 version=version,
-                ccp=ccps[0],
-                obtained_on=sessions[i // PER_PV].last_day,
-                source=f"PV {minutes[i // PER_PV].number}, session {sessions[i // PER_PV].number}",
+                ccp=ccp,
+                obtained_on=session.last_day,
+                source=source,
             )
-            for i, person in enumerate(people)
-            if livret[i]
-        ),
-        batch_size=5000,
+            for ccp in (ccps[:1] if livret[i] else ccps)
+        ]
+        if not livret[i]:
+            held.append(
+                Holding(
+                    candidate=person,
+                    kind=HoldingKind.TITLE,
+                    version=version,
+                    obtained_on=session.last_day,
+                    source=source,
+                )
+            )
+        return held
+
+    Holding.objects.bulk_create(
+        (holding for i, person in enumerate(people) for holding in holdings(i, person)), batch_size=5000
     )
 
     def data(i: int, person: Candidate) -> dict[str, object]:
@@ -268,8 +287,10 @@ def main() -> None:
         issued = IssuedDocument.objects.count()
         left = DocumentToIssue.objects.filter(status=IssuanceStatus.TO_ISSUE).count()
         doubled = issued - IssuedDocument.objects.values("source").distinct().count()
+        credentials = Badge.objects.count()
         print(
-            f"issued: {issued} documents in {elapsed:.1f} s = {issued / elapsed:.0f} documents/s ({ARGS.workers} workers)"
+            f"issued: {issued} documents (PDF + their {credentials} digital badges) in {elapsed:.1f} s"
+            f" = {issued / elapsed:.0f} documents/s, {credentials / elapsed:.0f} badges/s ({ARGS.workers} workers)"
         )
         first, last = IssuedDocument.objects.aggregate(first=Min("issued_at"), last=Max("issued_at")).values()
         if first is not None and last is not None and last > first:
