@@ -50,6 +50,8 @@ PUBLIC = [
     Public(
         "api:document_verify", kwargs={"code": "0000-0000-0000-0000-0000-0000-0000"}, status=404, needs_catalogue=False
     ),
+    # Any JSON gets its verdict (here: not a credential).
+    Public("api:badge_verify", method="post", body={"hello": "world"}, needs_catalogue=False),
     Public(
         "credentials:verify_code",
         kwargs={"code": "0000-0000-0000-0000-0000-0000-0000"},

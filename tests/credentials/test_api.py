@@ -54,3 +54,31 @@ def test_a_typo_an_unknown_number_and_the_rate_limit(client: Client, documents: 
     assert (answer.status_code, answer.json()["code"]) == (404, "document_not_found")
     refused = client.get(f"/api/v1/documents/{code}")
     assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
+
+
+def test_anyone_verifies_a_badge_and_gets_a_machine_readable_answer(client: Client, documents: dict[str, Any]) -> None:
+    import copy
+    import json
+
+    from titrepro.credentials.models import Badge
+
+    badge = Badge.objects.filter(kind="title").get()
+    url = "/api/v1/documents/badges/verify"
+
+    def ask(body: bytes) -> dict[str, Any]:
+        answer = client.post(url, data=body, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        result: dict[str, Any] = answer.json()
+        return result
+
+    valid = ask(json.dumps(badge.credential).encode())
+    assert (valid["outcome"], valid["code"], valid["badge"]) == (0, "valid", badge.printed_code)
+    assert valid["document"] == badge.document.printed_code
+    assert valid["message"] == "Authentique et valide."
+    altered = copy.deepcopy(badge.credential)
+    altered["name"] = "Autre titre"
+    assert (ask(json.dumps(altered).encode())["code"], ask(b"not json")["code"]) == ("altered", "not_json")
+    assert ask(b'{"hello": "world"}')["code"] == "not_a_credential"
+    assert ask(b"[1, 2]")["outcome"] == 4
+    unsigned = {k: v for k, v in badge.credential.items() if k != "proof"}
+    assert ask(json.dumps(unsigned).encode())["code"] == "unsigned"

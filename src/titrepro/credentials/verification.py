@@ -123,6 +123,11 @@ def verify_any(data: bytes) -> FileVerdict:
     """A PDF (``verify_file``), or a digital badge's JSON or picture (``verify_credential``). Never raises."""
     if data.lstrip()[:5] == b"%PDF-" or data.lstrip()[:1] not in (b"{", b"[", b"<", b"\x89"):
         return verify_file(data)
+    return verify_badge_file(data)
+
+
+def verify_badge_file(data: bytes) -> FileVerdict:
+    """A digital badge's JSON, or a PNG or SVG it is baked into (``verify_credential``). Never raises."""
     sha256 = hashlib.sha256(data).hexdigest()
     credential = _credential_of(data)
     if credential == "not_json":
