@@ -1,7 +1,8 @@
 """The verification of a document in a real browser, as an employer would: the QR code of a signed parchemin
 (read off the rendered page by zbarimg) opens its page; the number typed by hand; the PDF uploaded, then a copy
-with one byte changed. The holder's and the centre's documents pages, and the certificates page. axe-core runs
-on every page (no serious or critical violation)."""
+with one byte changed. The holder's and the centre's documents pages, and the certificates page. A digital badge's
+page reached from the holder's documents, and its picture uploaded. axe-core runs on every page (no serious or
+critical violation)."""
 
 from __future__ import annotations
 
@@ -114,4 +115,47 @@ def test_an_employer_verifies_a_parchemin_by_its_qr_code_its_number_and_its_file
     log_in(page, live_server.url, _with_password(held.world.staff))
     page.goto(f"{live_server.url}/espace/centre/sessions/{held.session.pk}/documents/")
     expect(page.locator("#documents-progress")).to_have_attribute("data-issued", "4")
+    assert_accessible(page)
+
+
+def test_a_holder_shares_a_badge_and_an_employer_checks_its_picture(
+    live_server: LiveServer,
+    page: Page,
+    assert_accessible: Callable[[Page], None],
+    builtin_catalogue: Any,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    """The holder opens a digital badge's verification page from their documents and downloads the badge baked
+    into a PNG; anyone uploading that picture is told it is authentic and valid."""
+    from titrepro.credentials.models import Badge
+
+    settings.TITREPRO_PUBLIC_URL = live_server.url
+    held = held_session()
+    validated(held)
+    for entry in DocumentToIssue.objects.order_by("pk"):
+        services.issue(entry.pk)
+    badge = Badge.objects.get(kind="title")
+    log_in(page, live_server.url, _with_password(candidate_user(held.registrations[0])))
+    page.goto(f"{live_server.url}/espace/candidat/documents/")
+    item = page.locator(f"#badge-{badge.pk}")
+    expect(item).to_have_attribute("data-revoked", "false")
+    with page.expect_download() as download:
+        item.get_by_role("link", name="PNG").click()
+    picture = tmp_path / "badge.png"
+    download.value.save_as(picture)
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    item.get_by_role("link", name="sa page de vérification").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-revoked", "false")
+    expect(page.locator("#verdict")).to_contain_text("Authentique et valide.")
+    expect(page.locator("#achievement")).to_contain_text("Technicien supérieur systèmes et réseaux")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/verifier/fichier/")
+    page.get_by_label("Le fichier PDF du document").set_input_files(str(picture))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.locator("#file-verdict")).to_have_attribute("data-code", "valid")
+    page.locator("#badge-link").click()
+    expect(page.locator("#badge-facts")).to_be_visible()
     assert_accessible(page)

@@ -28,6 +28,7 @@ AXE_CHECKED_PAGES = (
     "/verifier/…/",
     "/verifier/fichier/",
     "/verifier/certificats/",
+    "/verifier/badges/…/",
     "/espace/candidat/documents/",
     "/espace/centre/sessions/…/documents/",
 )
