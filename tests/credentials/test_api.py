@@ -6,21 +6,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.deliberation.world import held_session, validated
 
-from titrepro.credentials import codes, services
-from titrepro.credentials.models import Consultation, IssuedDocument, Kind
-from titrepro.deliberation.models import DocumentToIssue
+from titrepro.credentials import codes
+from titrepro.credentials.models import Consultation, Kind
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def documents(builtin_catalogue: Any) -> dict[str, IssuedDocument]:
-    held = held_session()
-    validated(held)
-    issued = [services.issue(entry.pk) for entry in DocumentToIssue.objects.order_by("pk")]
-    return {d.kind: d for d in issued if d is not None}
 
 
 def test_anyone_verifies_a_document_by_its_number(client: Client, documents: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from tests.deliberation.world import candidate_user, held_session, validated
+from tests.deliberation.world import candidate_user
 from tests.helpers import login_as
 
 from titrepro.candidates.models import Holding
@@ -25,15 +25,6 @@ pytestmark = pytest.mark.django_db
 
 JSON = {"Accept": "application/ld+json"}
 PUBLIC = "http://127.0.0.1:8000"  # TITREPRO_PUBLIC_URL in the tests
-
-
-@pytest.fixture
-def issued(builtin_catalogue: Any) -> Any:
-    held = held_session()
-    validated(held)
-    for entry in DocumentToIssue.objects.order_by("pk"):
-        services.issue(entry.pk)
-    return held
 
 
 def test_a_badge_per_title_and_ccp_obtained_signed_by_the_authority(issued: Any) -> None:

@@ -15,12 +15,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.deliberation.world import held_session, validated
 
 from titrepro.core import dating
-from titrepro.credentials import linked_data, services
+from titrepro.credentials import linked_data
 from titrepro.credentials.models import Badge
-from titrepro.deliberation.models import DocumentToIssue
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +65,6 @@ def js_verify(client: Client, credential: dict[str, Any]) -> dict[str, Any]:
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
-
-
-@pytest.fixture
-def issued(builtin_catalogue: Any) -> Any:
-    held = held_session()
-    validated(held)
-    for entry in DocumentToIssue.objects.order_by("pk"):
-        services.issue(entry.pk)
-    return held
 
 
 def test_the_digital_bazaar_verifier_accepts_our_badges_and_refuses_a_tampered_copy(

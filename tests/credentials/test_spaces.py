@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.credentials.conftest import issue_all
 from tests.deliberation.world import candidate_user, held_session, validated
 from tests.helpers import login_as
 
 from titrepro.credentials import services
 from titrepro.credentials.models import Consultation, IssuedDocument, Kind
-from titrepro.deliberation.models import DocumentToIssue
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,12 @@ def held(builtin_catalogue: Any) -> Any:
     return held
 
 
-def _issue_all() -> list[IssuedDocument]:
-    return [d for d in (services.issue(e.pk) for e in DocumentToIssue.objects.order_by("pk")) if d is not None]
-
-
 def test_the_candidate_lists_their_documents_and_downloads_the_signed_pdf(client: Client, held: Any) -> None:
     second = held.registrations[1]
     learner = login_as(client, candidate_user(second))
     empty = learner.get(reverse("credentials_spaces:candidate_documents")).content.decode()
     assert 'id="no-document"' in empty
-    _issue_all()
+    issue_all()
     livret = IssuedDocument.objects.get(holder=second.candidate, kind=Kind.LIVRET)
     attestation = IssuedDocument.objects.get(holder=second.candidate, kind=Kind.ATTESTATION)
     Consultation.objects.create(document=livret, channel="code")
@@ -70,7 +66,7 @@ def test_the_centre_follows_the_issuance_and_takes_the_zip(client: Client, held:
     fragment = staff.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="documents-progress"' in fragment
     assert "<html" not in fragment
-    documents = _issue_all()
+    documents = issue_all()
     after = staff.get(url).content.decode()
     assert 'data-issued="4" data-total="4"' in after
     assert 'hx-trigger="every 2s"' not in after
@@ -87,7 +83,7 @@ def test_the_candidate_gets_a_duplicate_that_stands_or_falls_with_the_original(c
     from tests.credentials.test_issuance import text_of
 
     first = held.registrations[0]
-    _issue_all()
+    issue_all()
     original = IssuedDocument.objects.get(holder=first.candidate, kind=Kind.PARCHEMIN)
     learner = login_as(client, candidate_user(first))
     attestation = IssuedDocument.objects.get(holder=first.candidate, kind=Kind.ATTESTATION)

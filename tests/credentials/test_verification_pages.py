@@ -13,22 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from tests.deliberation.world import held_session, validated
 
 from titrepro.core import pdf
-from titrepro.credentials import codes, content, services
+from titrepro.credentials import codes, content
 from titrepro.credentials.models import Consultation, IssuedDocument, Kind
-from titrepro.deliberation.models import DocumentToIssue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def documents(builtin_catalogue: Any) -> dict[str, IssuedDocument]:
-    held = held_session()
-    validated(held)
-    issued = [services.issue(entry.pk) for entry in DocumentToIssue.objects.order_by("pk")]
-    return {d.kind: d for d in issued if d is not None}
 
 
 def test_the_number_typed_leads_to_what_the_document_certifies(client: Client, documents: dict[str, Any]) -> None:
