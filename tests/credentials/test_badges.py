@@ -18,7 +18,7 @@ from titrepro.candidates.models import Holding
 from titrepro.core import dating
 from titrepro.credentials import badges, data_integrity, services
 from titrepro.credentials.data_integrity import Check
-from titrepro.credentials.models import Badge, IssuedDocument, Kind
+from titrepro.credentials.models import Badge, Consultation, IssuedDocument, Kind
 from titrepro.deliberation.models import DocumentToIssue
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,8 @@ def test_the_verifier_finds_the_key_the_achievement_and_the_status_on_our_host(c
     shown = client.get(credential["id"].removeprefix(PUBLIC)).content.decode()
     assert 'data-revoked="false"' in shown
     assert achieved["name"] in shown
+    # Each look at the badge counts, for its holder, as a verification of the document it came with.
+    assert Consultation.objects.filter(document=badge.document_id, channel="code").count() == 2
 
 
 def test_a_withdrawal_revokes_the_badges_at_once(client: Client, issued: Any) -> None:

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import jwt
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET
 from titrepro.catalogue.models import CCP, CCS, TitleVersion
 from titrepro.core.pages import crumbs
 from titrepro.credentials import badges, codes, data_integrity, keys, linked_data
-from titrepro.credentials.models import Badge, StatusList
+from titrepro.credentials.models import Badge, Consultation, StatusList
 from titrepro.credentials.views import bad_code_message, limited, per_address
 from titrepro.directory.models import Authority
 
@@ -175,6 +176,8 @@ def badge_verify(request: HttpRequest, code: str) -> HttpResponse:
     badge = Badge.objects.select_related("document", "authority").filter(code=normalised).first()
     if badge is None:
         raise Http404("no such badge")
+    with transaction.atomic():  # a look at the badge is a look at the result: counted for the holder
+        Consultation.objects.create(document=badge.document, channel=Consultation.Channel.CODE)
     if wants_json(request):
         return _json(
             badge.credential, "application/vc+ld+json" if "vc" in request.headers.get("Accept", "") else JSON_LD
