@@ -274,3 +274,38 @@ def test_titrepro_verify_and_the_upload_page_answer_for_a_badge(client: Client, 
     code, out = _verify_command(write("revoked.json", credential))
     assert code == 1
     assert "révoqué" in out
+
+
+def test_an_annulled_session_and_an_appeal_that_takes_a_ccp_back_revoke_the_badges(issued: Any) -> None:
+    import datetime
+
+    from tests.deliberation.world import file
+    from tests.session_world import TSSR_FIRST_DAY
+
+    from titrepro.deliberation import appeals, fraud
+
+    second = issued.registrations[1]
+    appeal = file(second, TSSR_FIRST_DAY + datetime.timedelta(days=10))
+    with dating.replaying(TSSR_FIRST_DAY + datetime.timedelta(days=20)):
+        appeals.decide_appeal(
+            issued.world.agent,
+            appeal,
+            upheld=True,
+            answer="Le CCP 1 n’était pas acquis.",
+            result="failure",
+            reason="Aucune compétence démontrée.",
+        )
+    ccp = Badge.objects.get(holder=second.candidate)
+    assert (ccp.revoked_on, ccp.revoked_reason) == (
+        TSSR_FIRST_DAY + datetime.timedelta(days=20),
+        "Le CCP 1 n’était pas acquis.",
+    )
+    assert Badge.objects.filter(revoked_on=None).count() == 3  # the other candidate's title and CCPs
+
+    with dating.replaying(dating.today()):
+        fraud.annul_session(issued.world.agent, issued.session, reason="Sujets divulgués avant l’épreuve.")
+    assert set(Badge.objects.values_list("revoked_reason", flat=True)) == {
+        "Le CCP 1 n’était pas acquis.",
+        "Sujets divulgués avant l’épreuve.",
+    }
+    assert not Badge.objects.filter(revoked_on=None).exists()
