@@ -134,3 +134,20 @@ def test_the_shipped_contexts_are_the_published_ones() -> None:
         linked_data.VC_V2: "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f",
         linked_data.OB_V3: "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
     }
+
+
+def test_the_scoped_context_cache_changes_no_byte(monkeypatch: pytest.MonkeyPatch, issued: Any) -> None:
+    """``linked_data._stable_scopes`` (pyld's processed contexts kept across operations) gives the canonical form
+    pyld gives without it, for the vectors and for every badge issued (each computed twice: cold, then warm)."""
+    from pyld import jsonld
+
+    from titrepro.credentials.models import Badge
+
+    patched = jsonld.JsonLdProcessor._process_context
+    assert getattr(patched, "stable_scopes", False), "pyld is not the pinned version: the cache is off"
+    documents = [vector("1edtech-ob-signed.json"), *(badge.credential for badge in Badge.objects.all())]
+    documents = [{k: v for k, v in d.items() if k != "proof"} for d in documents]
+    with_cache = [linked_data.canonical(d) for d in documents] + [linked_data.canonical(d) for d in documents]
+    monkeypatch.setattr(jsonld.JsonLdProcessor, "_process_context", patched.original)
+    without = [linked_data.canonical(d) for d in documents]
+    assert with_cache == without + without

@@ -6,8 +6,13 @@ drops a term that no context defines, resolves a relative IRI against ``http://e
 control characters unescaped where RDFC-1.0 escapes them. Each of the three would make another verifier compute
 other bytes than the ones we signed, so each is refused (``Unsafe``) instead.
 
-Contexts are loaded once per process and tagged ``static``: pyld then keeps them processed between operations
-(its resolved-context cache), which is most of the cost of a canonical form otherwise.
+Contexts are loaded once per process and tagged ``static``: pyld then keeps them resolved between operations.
+Processing them is still most of the cost of a canonical form: pyld caches a processed context per active context,
+keyed by a random UUID, and every type-scoped context (OB 3.0 has one per type: Achievement, Alignment, Profile…)
+starts from a fresh copy of the active context, with a fresh UUID, so the cache never hits. ``_stable_scopes``
+gives that copy a UUID derived from its parent's, so the same scope over the same context is processed once per
+process (docs/decisions/0043; pyld is pinned to the version this was written for, and the W3C and 1EdTech
+vectors and the independent verifiers check the bytes).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from frozendict import frozendict
 from pyld import jsonld
 
 CONTEXTS = Path(__file__).resolve().parent / "contexts"
@@ -127,3 +134,49 @@ def _unsafe_cause(error: BaseException) -> Unsafe | None:
         cause = getattr(current, "cause", None)
         current = cause if isinstance(cause, BaseException) else current.__cause__ or current.__context__
     return None
+
+
+PYLD_VERSION = "3.3.0"
+
+
+def _stable_scopes() -> None:
+    """Wrap pyld's ``_process_context``: a non-propagating (type-scoped) local context over an active context that
+    has no previous context is applied to a copy of it whose UUID derives from the parent's. pyld makes the same
+    copy (``_clone_active_context`` and ``previousContext``) with a random UUID; the content is the same, so the
+    processed context it caches under the derived UUID is the one it would compute again. Only a local context
+    given as an object without ``@propagate`` is handled so (the case where pyld's own choice is certain); every
+    other call goes through unchanged."""
+    processor = jsonld.JsonLdProcessor
+    original = processor._process_context
+    if getattr(original, "stable_scopes", False):
+        return
+
+    def process_context(self: Any, active_ctx: Any, local_ctx: Any, options: Any, *args: Any, **kwargs: Any) -> Any:
+        propagate = kwargs.get("propagate", args[1] if len(args) > 1 else True)
+        if (
+            propagate is False
+            and isinstance(local_ctx, dict | frozendict)
+            and "@propagate" not in local_ctx
+            and "@context" not in local_ctx
+            and "_uuid" in active_ctx
+            and not active_ctx.get("previousContext")
+        ):
+            scoped = self._clone_active_context(active_ctx)
+            scoped["previousContext"] = active_ctx
+            scoped["_uuid"] = f"{active_ctx['_uuid']}|scoped"
+            rest = dict(kwargs)
+            rest["propagate"] = True
+            positional = list(args)
+            if len(positional) > 1:
+                positional[1] = True
+                rest.pop("propagate")
+            return original(self, scoped, local_ctx, options, *positional, **rest)
+        return original(self, active_ctx, local_ctx, options, *args, **kwargs)
+
+    process_context.stable_scopes = True  # type: ignore[attr-defined]
+    process_context.original = original  # type: ignore[attr-defined]
+    processor._process_context = process_context
+
+
+if version("pyld") == PYLD_VERSION:
+    _stable_scopes()
