@@ -137,17 +137,21 @@ def test_the_shipped_contexts_are_the_published_ones() -> None:
 
 
 def test_the_scoped_context_cache_changes_no_byte(monkeypatch: pytest.MonkeyPatch, issued: Any) -> None:
-    """``linked_data._stable_scopes`` (pyld's processed contexts kept across operations) gives the canonical form
-    pyld gives without it, for the vectors and for every badge issued (each computed twice: cold, then warm)."""
-    from pyld import jsonld
+    """``linked_data._stable_scopes`` and ``_cheap_context_keys`` (pyld's processed contexts and their keys kept
+    across operations) give the canonical form pyld gives without them, for the vectors and for every badge issued
+    (each computed twice: cold, then warm)."""
+    from pyld import context_resolver, jsonld
 
     from titrepro.credentials.models import Badge
 
     patched = jsonld.JsonLdProcessor._process_context
+    keyed = context_resolver.canonicalize
     assert getattr(patched, "stable_scopes", False), "pyld is not the pinned version: the cache is off"
+    assert getattr(keyed, "cheap_keys", False)
     documents = [vector("1edtech-ob-signed.json"), *(badge.credential for badge in Badge.objects.all())]
     documents = [{k: v for k, v in d.items() if k != "proof"} for d in documents]
     with_cache = [linked_data.canonical(d) for d in documents] + [linked_data.canonical(d) for d in documents]
     monkeypatch.setattr(jsonld.JsonLdProcessor, "_process_context", patched.original)
+    monkeypatch.setattr(context_resolver, "canonicalize", keyed.original)
     without = [linked_data.canonical(d) for d in documents]
     assert with_cache == without + without

@@ -11,14 +11,17 @@ Processing them is still most of the cost of a canonical form: pyld caches a pro
 keyed by a random UUID, and every type-scoped context (OB 3.0 has one per type: Achievement, Alignment, Profile…)
 starts from a fresh copy of the active context, with a fresh UUID, so the cache never hits. ``_stable_scopes``
 gives that copy a UUID derived from its parent's, so the same scope over the same context is processed once per
-process (docs/decisions/0043; pyld is pinned to the version this was written for, and the W3C and 1EdTech
-vectors and the independent verifiers check the bytes).
+process; ``_cheap_context_keys`` keeps the JCS key pyld computes for each such scoped context (docs/decisions/0043;
+pyld is pinned to the version this was written for, and the W3C and 1EdTech vectors, a test against pyld
+without them and the independent verifiers check the bytes).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -178,5 +181,44 @@ def _stable_scopes() -> None:
     processor._process_context = process_context
 
 
+KEYS = 1024  # the cache keys kept (a scoped context of the OB context is one; a few dozen in all)
+
+
+def _cheap_context_keys() -> None:
+    """pyld's resolver keys every context given as an object by its JCS serialisation, computed again at each
+    use. The same scoped context of a shipped context is the same objects every time: its key is kept, found by
+    the identities of its members. The cache holds those members (an identity is never reused while it is there)
+    and contexts are never changed once loaded, so a key found is the one JCS would compute again."""
+    from pyld import context_resolver
+
+    original = context_resolver.canonicalize
+    if getattr(original, "cheap_keys", False):
+        return
+    keys: OrderedDict[tuple[tuple[str, int], ...], tuple[Any, bytes]] = OrderedDict()
+    lock = threading.Lock()  # a web server's threads verify badges at the same time
+
+    def canonicalize(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        if args or kwargs or not isinstance(value, dict):
+            result: bytes = original(value, *args, **kwargs)
+            return result
+        identity = tuple((key, id(item)) for key, item in value.items())
+        with lock:
+            found = keys.get(identity)
+            if found is not None:
+                keys.move_to_end(identity)
+                return found[1]
+        key: bytes = original(value)
+        with lock:
+            keys[identity] = (list(value.values()), key)
+            if len(keys) > KEYS:
+                keys.popitem(last=False)
+        return key
+
+    canonicalize.cheap_keys = True  # type: ignore[attr-defined]
+    canonicalize.original = original  # type: ignore[attr-defined]
+    context_resolver.canonicalize = canonicalize
+
+
 if version("pyld") == PYLD_VERSION:
     _stable_scopes()
+    _cheap_context_keys()
