@@ -226,30 +226,35 @@ FILL = STATUS_LIST_BITS // 2  # a list takes new entries until half full: a rand
 
 class StatusLists:
     """Where a batch puts the status entries of its badges: each authority's latest list, at random indexes (a
-    list then tells nothing of the order of issue), a new list once it is half full. Known once per batch."""
+    list then tells nothing of the order of issue), a new list once it is half full. The list and the indexes
+    it has given out are read once per batch; the unique constraint on (list, index) stands behind them."""
 
     def __init__(self) -> None:
-        self.current: dict[int, tuple[StatusList, int]] = {}
+        self.current: dict[int, tuple[StatusList, set[int]]] = {}
         self.achievements: dict[tuple[int, int | None, int | None], dict[str, Any]] = {}
 
-    def _latest(self, authority_id: int) -> tuple[StatusList, int]:
+    @staticmethod
+    def _taken(status_list: StatusList) -> set[int]:
+        return set(Badge.objects.filter(status_list=status_list).values_list("status_index", flat=True))
+
+    def _latest(self, authority_id: int) -> tuple[StatusList, set[int]]:
         latest = StatusList.objects.filter(authority=authority_id).order_by("-number").first()
         if latest is None:
             latest, _created = StatusList.objects.get_or_create(authority_id=authority_id, number=1)
-        return latest, Badge.objects.filter(status_list=latest).count()
+        return latest, self._taken(latest)
 
     def entry(self, authority_id: int) -> tuple[StatusList, int]:
-        status_list, used = self.current.get(authority_id) or self._latest(authority_id)
-        if used >= FILL:
+        status_list, taken = self.current.get(authority_id) or self._latest(authority_id)
+        if len(taken) >= FILL:
             status_list, _created = StatusList.objects.get_or_create(
                 authority_id=authority_id, number=status_list.number + 1
             )
-            used = Badge.objects.filter(status_list=status_list).count()
-        while True:
+            taken = self._taken(status_list)
+        index = secrets.randbelow(STATUS_LIST_BITS)
+        while index in taken:
             index = secrets.randbelow(STATUS_LIST_BITS)
-            if not Badge.objects.filter(status_list=status_list, status_index=index).exists():
-                break
-        self.current[authority_id] = (status_list, used + 1)
+        taken.add(index)
+        self.current[authority_id] = (status_list, taken)
         return status_list, index
 
     def achievement(self, holding: Holding) -> dict[str, Any]:
