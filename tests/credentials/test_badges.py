@@ -128,6 +128,8 @@ def test_the_verifier_finds_the_key_the_achievement_and_the_status_on_our_host(c
     shown = client.get(credential["id"].removeprefix(PUBLIC)).content.decode()
     assert 'data-revoked="false"' in shown
     assert achieved["name"] in shown
+    # The page links the title version in the public catalogue: what the holder's badge stands for.
+    assert f'href="{reverse("catalogue:version_detail", args=["TP-01351", badge.version.label])}"' in shown
     # Each look at the badge counts, for its holder, as a verification of the document it came with.
     assert Consultation.objects.filter(document=badge.document_id, channel="code").count() == 2
 

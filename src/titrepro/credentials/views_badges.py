@@ -173,7 +173,7 @@ def badge_verify(request: HttpRequest, code: str) -> HttpResponse:
         normalised = codes.normalise(code)
     except codes.BadCode as bad:
         raise Http404(bad_code_message(bad.reason)) from bad
-    badge = Badge.objects.select_related("document", "authority").filter(code=normalised).first()
+    badge = Badge.objects.select_related("document", "authority", "version__title").filter(code=normalised).first()
     if badge is None:
         raise Http404("no such badge")
     with transaction.atomic():  # a look at the badge is a look at the result: counted for the holder
@@ -194,6 +194,8 @@ def badge_verify(request: HttpRequest, code: str) -> HttpResponse:
             "issuer": credential["issuer"],
             "verdict": badge_status(badge),
             "document_url": reverse("credentials:verify_code", args=[badge.document.printed_code]),
+            # What the title version asks of a holder, in the public catalogue (issue 16: the badge page links it).
+            "catalogue_url": reverse("catalogue:version_detail", args=[badge.version.title.code, badge.version.label]),
             "credential_json": json.dumps(credential, ensure_ascii=False, indent=2),
             "breadcrumb": crumbs((_("Verify a document"), reverse("credentials:verify")), (badge.printed_code, "")),
         },
