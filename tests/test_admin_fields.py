@@ -45,6 +45,7 @@ OTHER_ADMINS: dict[str, dict[str, str]] = {
         "The national operator manages accounts (Django's own admin); roles are granted by invitation.",
     ),
     "audit.auditentry": {},  # append-only, written by the services only (audit can import nothing above it)
+    "catalogue.catalogueimport": {},  # read-only: written by `titrepro catalogue import-rncp` only
     "auth.group": dict.fromkeys(("name", "permissions"), "Admin permission groups of the operators."),
 }
 

@@ -21,7 +21,7 @@ from tests.factories import make_provider, make_user
 from tests.permissions import AdminMatrix, AdminRow, admin_objects, admin_rows, build_world
 from titrepro.audit.services import record
 from titrepro.candidates.models import InTrainingAssessment, Pathway, ProfessionalPortfolio
-from titrepro.catalogue.models import Correspondence, Equivalence, Title
+from titrepro.catalogue.models import CatalogueImport, Correspondence, Equivalence, Title
 from titrepro.catalogue.services import load_builtin
 from titrepro.directory.models import Convention
 from titrepro.sessions.models import ExamSession, Programme, Registration
@@ -68,6 +68,7 @@ def admin_world() -> dict[type[models.Model], models.Model]:
         session=session, candidate=world.ours.candidate, registered_on=datetime.date(2027, 1, 4)
     )
     Programme.objects.create(centre=world.ours.centre, year=2027)
+    CatalogueImport.objects.create(export_name="export-fiches-csv-2024-02-22.zip", kind="csv")
     Group.objects.create(name="Équipe nationale")
     DsfrConfig.objects.get_or_create(site_title="titrepro")
     with transaction.atomic():

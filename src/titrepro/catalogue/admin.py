@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from titrepro.catalogue.models import (
     CCP,
     CCS,
+    CatalogueImport,
     Competence,
     Correspondence,
     Equivalence,
@@ -246,3 +248,20 @@ class EquivalenceAdmin(CatalogueAdmin):
     search_fields = ("rncp_code", "certification_label", "version__rncp_code", "version__title__code")
     autocomplete_fields = ("version", "ccps")
     fields = ("version", "rncp_code", "certification_label", "scope", "ccps", *PROVENANCE_FIELDSET)
+
+
+@admin.register(CatalogueImport)
+class CatalogueImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: each import of an RNCP export, written by ``titrepro catalogue import-rncp`` only."""
+
+    list_display = ["imported_at", "export_name", "export_day", "kind", "created", "updated", "deleted"]
+    search_fields = ["export_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CatalogueImport | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: CatalogueImport | None = None) -> bool:
+        return False

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from titrepro.core.values import fold
 
-TITLE_CODE_PATTERN = r"^TP-\d{5}$"
+# A title's code is the ministry's TP code; a title imported from the RNCP whose TP code the RNCP does not give
+# carries the RNCP code of its oldest version instead until a mapping file gives it (catalogue.rncp_import).
+TITLE_CODE_PATTERN = r"^(TP-\d{5}|RNCP\d{3,6})$"
 RNCP_CODE_PATTERN = r"^RNCP\d{3,6}$"
 
 
@@ -50,7 +52,7 @@ class Sourced(models.Model):
 class Title(Sourced):
     code = models.CharField(
         _("code"),
-        max_length=8,
+        max_length=12,
         unique=True,
         validators=[RegexValidator(TITLE_CODE_PATTERN, _("A title code looks like TP-01351."))],
     )
@@ -86,6 +88,11 @@ class Title(Sourced):
         if update_fields is not None and {"code", "label", "short_label"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def code_known(self) -> bool:
+        """False for a title imported from the RNCP whose TP code is not known yet (its code is an RNCP code)."""
+        return self.code.startswith("TP-")
 
 
 def title_search_text(code: str, label: str, short_label: str) -> str:
@@ -400,3 +407,26 @@ class Equivalence(Sourced):
 
     def __str__(self) -> str:
         return f"{self.rncp_code} ({self.get_scope_display()})"
+
+
+class CatalogueImport(models.Model):
+    """One import of an RNCP export (``titrepro catalogue import-rncp``) and its report of what changed."""
+
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    export_name = models.CharField(_("export"), max_length=255)
+    export_day = models.DateField(_("day of the export"), null=True, blank=True)
+    kind = models.CharField(_("format"), max_length=8)  # "csv" or "xml"
+    # {"export": {...}, "counts": {...}, "skipped": [...], "titles": [{"code", "label", "created", "changes",
+    # "differences"}]}: language-neutral; catalogue.rncp_import.describe words each change.
+    report = models.JSONField(_("report"), default=dict)
+    created = models.PositiveIntegerField(_("rows created"), default=0)
+    updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    deleted = models.PositiveIntegerField(_("rows deleted"), default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("catalogue update")
+        verbose_name_plural = _("catalogue updates")
+
+    def __str__(self) -> str:
+        return f"{self.export_name} ({self.imported_at:%Y-%m-%d %H:%M})"

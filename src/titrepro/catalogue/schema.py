@@ -27,7 +27,8 @@ ModalityKindName = Literal[
     "final_interview",
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-TitleCode = Annotated[str, StringConstraints(pattern=r"^TP-\d{5}$")]
+# The TP code, or for a title imported from the RNCP without it, the RNCP code of its oldest version.
+TitleCode = Annotated[str, StringConstraints(pattern=r"^(TP-\d{5}|RNCP\d{3,6})$")]
 RncpCode = Annotated[str, StringConstraints(pattern=r"^RNCP\d{3,6}$")]
 
 _DURATION = re.compile(r"^(\d{1,2}):([0-5]\d)$")
