@@ -138,3 +138,35 @@ def test_bad_exports_are_refused_whole_naming_the_file_line_and_column(tmp_path:
         call_command("catalogue", "import-rncp", str(csv_export(tmp_path, fiches, links, drop_file="Standard")))
     assert not Title.objects.exists()
     assert not CatalogueImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_and_out_write_nothing_in_the_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fiches, links = first_export()
+    export = str(csv_export(tmp_path, fiches, links))
+    call_command("catalogue", "import-rncp", export, "--dry-run")
+    out = capsys.readouterr().out
+    assert "Simulation : rien n’a été enregistré." in out
+    assert "Nouvelle version 2020 (RNCP10002)." in out
+    assert not Title.objects.exists()
+    call_command("catalogue", "import-rncp", export, "--out", str(tmp_path / "titles"))
+    written = sorted(p.name for p in (tmp_path / "titles").iterdir())
+    assert written == ["rncp10001.yaml", "rncp20001.yaml"]
+    assert not Title.objects.exists()
+    # The files written are catalogue files: `catalogue load` takes them as they are.
+    services.load_files(sorted((tmp_path / "titles").iterdir()))
+    assert Title.objects.get(code="RNCP10001").versions.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_mapping_file_gives_the_tp_code_and_the_title_keeps_its_rows(tmp_path: Path) -> None:
+    fiches, links = first_export()
+    rncp_import.import_export(csv_export(tmp_path, fiches, links), today=TODAY)
+    version = TitleVersion.objects.get(rncp_code="RNCP10002")
+    codes = tmp_path / "codes.csv"
+    codes.write_text("rncp;code\nRNCP10002;TP-00123\n", encoding="utf-8")
+    plan, _kept = rncp_import.import_export(csv_export(tmp_path, fiches, links), codes=codes, today=TODAY)
+    assert TitleVersion.objects.get(pk=version.pk).title.code == "TP-00123"
+    assert not Title.objects.filter(code="RNCP10001").exists()
+    [entry] = [t for t in plan.report["titles"] if t["code"] == "TP-00123"]
+    assert entry["changes"][0] == {"kind": "code_filled", "before": "RNCP10001", "after": "TP-00123"}

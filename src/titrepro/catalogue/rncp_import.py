@@ -83,7 +83,7 @@ def read_codes(path: Path) -> dict[str, str]:
     dialect = ";" if text.count(";") >= text.count(",") else ","
     for number, row in enumerate(csv.reader(text.splitlines(), delimiter=dialect), start=1):
         cells = [c.strip() for c in row]
-        if not any(cells) or (number == 1 and not cells[0].upper().startswith("RNCP")):
+        if not any(cells) or (number == 1 and not re.match(r"^RNCP\d", cells[0])):
             continue
         if len(cells) < 2 or not re.match(r"^RNCP\d{3,6}$", cells[0]) or not TP_CODE.match(cells[1]):
             problems.append(
