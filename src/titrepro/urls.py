@@ -14,6 +14,7 @@ urlpatterns = [
     path("espace/", include("titrepro.deliberation.urls_spaces")),
     path("espace/", include("titrepro.credentials.views_spaces")),
     path("espace/", include("titrepro.reports.urls_spaces")),
+    path("espace/", include("titrepro.catalogue.views_spaces")),
     path("", include("titrepro.credentials.urls")),  # the public verification of the documents and badges
     path("", include("titrepro.core.urls_site")),
     path("", include("titrepro.catalogue.urls")),

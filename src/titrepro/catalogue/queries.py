@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from titrepro.accounts.permissions import scoped
 from titrepro.catalogue.models import (
     CCP,
     CCS,
+    CatalogueImport,
     Correspondence,
     Equivalence,
     EvaluationModality,
@@ -287,3 +290,8 @@ def spec_from_database(code: str) -> TitleSpec:
         for v in versions
     ]
     return TitleSpec(title.code, chronological(specs))
+
+
+def visible_imports(user: Any) -> QuerySet[CatalogueImport]:
+    """The catalogue's updates (the RNCP imports): national administrators only, any other role 403."""
+    return scoped(user, CatalogueImport.objects.all())

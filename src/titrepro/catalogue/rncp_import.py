@@ -25,7 +25,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from titrepro.catalogue import loader, services
 from titrepro.catalogue.loader import CatalogueFileError, Problem
-from titrepro.catalogue.models import CCP, CCS, CatalogueImport, Source, Title, TitleVersion
+from titrepro.catalogue.models import CCP, CCS, CatalogueImport, Source, Title, TitleVersion, VersionStatus
 from titrepro.catalogue.rncp import Block, Export, Fiche, read_export
 from titrepro.catalogue.schema import FORMAT, TitleDoc
 from titrepro.core import dating
@@ -215,7 +215,24 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict) and "code" in value:  # a ROME code with its label
+        return str(value["code"])
     return str(value)
+
+
+def _day(value: Any) -> date | None:
+    """A day of a catalogue document, written as a date or as its ISO text."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _compared(name: str, value: Any) -> Any:
+    """What is compared of a title's field: the codes of ROME and NSF lists, in any order (a ROME code's wording
+    is the nomenclature's, not the title's, and varies from one copy to the next)."""
+    if name in ("rome_codes", "nsf_codes") and isinstance(value, list):
+        return sorted(str(item.get("code", "")) if isinstance(item, dict) else str(item) for item in value)
+    return value
 
 
 def _same(one: Any, other: Any) -> bool:
@@ -412,7 +429,7 @@ class _Planner:
                 if value in (None, []) and name != "label":
                     continue
                 before = doc.get(name, [] if name.endswith("codes") else None)
-                if not _same(before, value):
+                if not _same(_compared(name, before), _compared(name, value)):
                     if not report.entry["created"]:
                         report.change("title_field", field=name, before=_text(before), after=_text(value))
                     doc[name] = value
@@ -423,7 +440,7 @@ class _Planner:
         else:
             for name, value in wanted.items():
                 before = doc.get(name, [] if name.endswith("codes") else None)
-                if value not in (None, []) and not _same(before, value):
+                if value not in (None, []) and not _same(_compared(name, before), _compared(name, value)):
                     report.difference("", name, before, value)
 
         versions = doc["versions"]
@@ -485,7 +502,8 @@ class _Planner:
                 if new:
                     continue
                 if name == "status" and value in ("closed", "revised"):
-                    report.change("version_closed", rncp=rncp, label=label, reason="inactive")
+                    reason = "revised" if value == "revised" else "inactive"
+                    report.change("version_closed", rncp=rncp, label=label, reason=reason)
                 else:
                     report.change("version_field", rncp=rncp, label=label, field=name, before=before, after=value)
             else:
@@ -539,7 +557,7 @@ class _Planner:
                     unit["label"] = block.label
                     _take(unit)
                 else:
-                    report.difference(rncp, block.code, unit["label"], block.label)
+                    report.difference(block.code, "label", unit["label"], block.label)
             if block.competences and owned(unit) and mine:
                 unit["competences"] = [{"code": "", "label": text} for text in block.competences]
         if mine:
@@ -608,6 +626,21 @@ class _Planner:
             if version["status"] != "closed":
                 version["status"] = "closed"
                 report.change("version_closed", rncp=version["rncp"], label=version["label"], reason="not_in_export")
+            # Its registration ended, at the latest, the day before the export that no longer lists it: a version
+            # closed but still valid by its dates would stay the one in force (queries.current_version).
+            end = (self.export.day or self.today) - timedelta(days=1)
+            start, until = _day(version.get("valid_from")), _day(version.get("valid_until"))
+            end = max(end, start) if start else end
+            if until is None or until > end:
+                version["valid_until"] = end
+                report.change(
+                    "version_field",
+                    rncp=version["rncp"],
+                    label=version["label"],
+                    field="valid_until",
+                    before=until,
+                    after=end,
+                )
 
     def _cite_source(self, doc: dict[str, Any]) -> None:
         """The title lists the export among its sources when some entity cites it (and only then)."""
@@ -744,10 +777,9 @@ def import_export(path: Path, *, codes: Path | None = None, today: date | None =
 # The report in words --------------------------------------------------------------------------------------------------
 
 
-def describe(change: dict[str, str]) -> str:
-    """One change of the report as a sentence (in the interface language)."""
-    kind = change["kind"]
-    fields = {
+def _field_name(name: str) -> str:
+    """A field of the report in words; an unknown one as it is."""
+    names = {
         "label": _("label"),
         "level": _("level"),
         "rome_codes": _("ROME codes"),
@@ -760,9 +792,32 @@ def describe(change: dict[str, str]) -> str:
         "summary": _("summary of the job"),
         "block": _("block"),
     }
+    return str(names.get(name, name))
+
+
+def _value_text(name: str, value: str) -> str:
+    """A value of the report as a reader writes it: a day dd/mm/yyyy, a status in words."""
+    if not value:
+        return "—"
+    if name in ("valid_from", "valid_until", "jo_date"):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if name == "status" and value in VersionStatus.values:
+        return str(VersionStatus(value).label)
+    return value
+
+
+def describe(change: dict[str, str]) -> str:
+    """One change of the report as a sentence (in the interface language)."""
+    kind = change["kind"]
     values = {k: v for k, v in change.items() if k != "kind"}
     if "field" in values:
-        values["field"] = str(fields.get(values["field"], values["field"]))
+        for side in ("before", "after"):
+            if side in values:
+                values[side] = _value_text(values["field"], values[side])
+        values["field"] = _field_name(values["field"])
     sentences = {
         "title_created": _("Title created."),
         "code_filled": _("TP code given: %(before)s becomes %(after)s."),
@@ -780,30 +835,21 @@ def describe(change: dict[str, str]) -> str:
     if kind == "version_closed":
         if values.get("reason") == "not_in_export":
             return _("Version %(label)s (%(rncp)s) closed: it is no longer in the export.") % values
+        if values.get("reason") == "revised":
+            return (
+                _("Version %(label)s (%(rncp)s) revised: the RNCP marks it inactive, a newer version follows.") % values
+            )
         return _("Version %(label)s (%(rncp)s) closed: the RNCP marks it inactive.") % values
     return sentences[kind] % values if kind in sentences else kind
 
 
 def describe_difference(difference: dict[str, str]) -> str:
     """A difference the import did not apply (the catalogue's data is confirmed by a person)."""
-    names = {
-        "label": _("label"),
-        "level": _("level"),
-        "rome_codes": _("ROME codes"),
-        "nsf_codes": _("NSF codes"),
-        "valid_from": _("start of validity"),
-        "valid_until": _("end of validity"),
-        "jo_date": _("date of publication in the JO"),
-        "status": _("status"),
-        "predecessor": _("predecessor"),
-        "summary": _("summary of the job"),
-        "block": _("block"),
-    }
     values = {
         "where": difference["where"] or _("title"),
-        "field": str(names.get(difference["field"], difference["field"])),
-        "catalogue": difference["catalogue"] or "—",
-        "export": difference["export"] or "—",
+        "field": _field_name(difference["field"]),
+        "catalogue": _value_text(difference["field"], difference["catalogue"]),
+        "export": _value_text(difference["field"], difference["export"]),
     }
     return _("%(where)s, %(field)s: the catalogue has “%(catalogue)s”, the export “%(export)s”.") % values
 
